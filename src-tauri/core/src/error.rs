@@ -1,0 +1,68 @@
+//! The one error type of the core. Variants exist where a caller acts differently (the UI puts a
+//! validation message next to its field, offers the existing member on a duplicate email, shows a
+//! full-page notice for a database it must not touch); everything else is `Sqlite`/`Io`.
+
+use std::path::PathBuf;
+
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// Input that breaks a rule; `field` names the input field (camelCase, as the UI knows it).
+    #[error("{message}")]
+    Validation { field: &'static str, message: String },
+
+    #[error("{email} is already used by {existing_name}")]
+    DuplicateEmail {
+        email: String,
+        existing_id: String,
+        existing_name: String,
+    },
+
+    #[error("{what} {id} was not found")]
+    NotFound { what: &'static str, id: String },
+
+    #[error(
+        "{} was written by a newer version of Guildhall (schema {found}; this version knows up to \
+         {supported}). It was left untouched: please update Guildhall to open it.",
+        path.display()
+    )]
+    DatabaseTooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+
+    #[error("{} is not a Guildhall database ({source}). It was left untouched.", path.display())]
+    NotADatabase {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+
+    #[error("updating the database to {name} failed: {source}")]
+    Migration {
+        name: &'static str,
+        source: rusqlite::Error,
+    },
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("could not get a database connection: {0}")]
+    Pool(#[from] r2d2::Error),
+}
+
+impl CoreError {
+    pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        CoreError::Validation {
+            field,
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! Reading and writing members. Reads take `&Connection`; writes take the `&Transaction` of the
+//! user action they belong to. Every write keeps `name_key`/`search_text` in step with the
+//! fields they are folded from.
+
+use jiff::civil::Date;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
+
+use super::input::{clean, CleanMember};
+use super::model::{Member, MemberInput, MemberList, MemberQuery, MemberSource, PracticeLevel, Role};
+use crate::error::{CoreError, Result};
+use crate::ids;
+use crate::text::fold;
+
+const DEFAULT_LIMIT: u32 = 500;
+
+const SELECT_MEMBER: &str = "
+    SELECT m.id, m.name, m.email, m.phone, m.practice_level, m.email_consent, m.consent_on,
+           m.unsubscribed_at, m.joined_on, m.source, m.profile_url, m.notes, m.check_in_code,
+           m.created_at, m.updated_at, m.archived_at,
+           (SELECT group_concat(role, ',') FROM member_role r WHERE r.member_id = m.id),
+           (SELECT group_concat(tag, char(31)) FROM member_tag t WHERE t.member_id = m.id)
+    FROM member m";
+
+/// Now, as stored: RFC 3339 in UTC to the second.
+pub(crate) fn now() -> String {
+    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Today on the organizer's calendar.
+pub(crate) fn today() -> Date {
+    jiff::Zoned::now().date()
+}
+
+fn bad_value(column: usize, what: &str, value: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        format!("unknown {what} {value:?}").into(),
+    )
+}
+
+fn member_from_row(row: &Row<'_>) -> rusqlite::Result<Member> {
+    let level: String = row.get(4)?;
+    let source: String = row.get(9)?;
+    let roles: Option<String> = row.get(16)?;
+    let tags: Option<String> = row.get(17)?;
+    let mut roles = roles
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|r| !r.is_empty())
+        .map(|r| Role::parse(r).ok_or_else(|| bad_value(16, "role", r)))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    roles.sort();
+    let mut tags: Vec<String> = tags
+        .as_deref()
+        .unwrap_or_default()
+        .split('\u{1f}')
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect();
+    tags.sort();
+    Ok(Member {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        email: row.get(2)?,
+        phone: row.get(3)?,
+        practice_level: PracticeLevel::parse(&level).ok_or_else(|| bad_value(4, "level", &level))?,
+        roles,
+        tags,
+        email_consent: row.get(5)?,
+        consent_on: row.get(6)?,
+        unsubscribed_at: row.get(7)?,
+        joined_on: row.get(8)?,
+        source: MemberSource::parse(&source).ok_or_else(|| bad_value(9, "source", &source))?,
+        profile_url: row.get(10)?,
+        notes: row.get(11)?,
+        check_in_code: row.get(12)?,
+        created_at: row.get(13)?,
+        updated_at: row.get(14)?,
+        archived_at: row.get(15)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<Member> {
+    conn.query_row(&format!("{SELECT_MEMBER} WHERE m.id = ?1"), [id], member_from_row)
+        .optional()?
+        .ok_or_else(|| CoreError::NotFound {
+            what: "member",
+            id: id.to_owned(),
+        })
+}
+
+/// Escapes `%`, `_` and `\` so that typed text matches literally inside a LIKE pattern.
+fn contains_pattern(word: &str) -> String {
+    let mut p = String::with_capacity(word.len() + 2);
+    p.push('%');
+    for c in word.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// Members matching every word of the query in name, email or tags (accent- and
+/// case-insensitive), sorted by name.
+pub fn list(conn: &Connection, query: &MemberQuery) -> Result<MemberList> {
+    let patterns: Vec<String> = fold(&query.text)
+        .split_whitespace()
+        .map(contains_pattern)
+        .collect();
+    let mut filter = String::from(" WHERE 1 = 1");
+    if !query.include_archived {
+        filter.push_str(" AND m.archived_at IS NULL");
+    }
+    for _ in &patterns {
+        filter.push_str(" AND m.search_text LIKE ? ESCAPE '\\'");
+    }
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT_MEMBER}{filter} ORDER BY m.name_key, m.id LIMIT {limit}"
+    ))?;
+    let members = stmt
+        .query_map(params_from_iter(&patterns), member_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let total: u32 = conn.query_row(
+        &format!("SELECT count(*) FROM member m{filter}"),
+        params_from_iter(&patterns),
+        |r| r.get(0),
+    )?;
+    let (active, archived): (u32, u32) = conn.query_row(
+        "SELECT count(*) FILTER (WHERE archived_at IS NULL),
+                count(*) FILTER (WHERE archived_at IS NOT NULL)
+         FROM member",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(MemberList {
+        members,
+        total,
+        active,
+        archived,
+    })
+}
+
+/// Refuses an email that another member already has (compared case-insensitively).
+fn ensure_email_free(tx: &Transaction, clean: &CleanMember, except_id: Option<&str>) -> Result<()> {
+    let Some(key) = &clean.email_key else {
+        return Ok(());
+    };
+    let holder: Option<(String, String)> = tx
+        .query_row(
+            "SELECT id, name FROM member WHERE email_key = ?1 AND id IS NOT ?2",
+            params![key, except_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match holder {
+        Some((existing_id, existing_name)) => Err(CoreError::DuplicateEmail {
+            email: clean.email.clone().unwrap_or_default(),
+            existing_id,
+            existing_name,
+        }),
+        None => Ok(()),
+    }
+}
+
+fn search_text(clean: &CleanMember) -> String {
+    format!(
+        "{}\n{}\n{}",
+        fold(&clean.name),
+        clean.email_key.as_deref().map(fold).unwrap_or_default(),
+        fold(&clean.tags.join(" "))
+    )
+}
+
+fn replace_roles_and_tags(tx: &Transaction, id: &str, clean: &CleanMember) -> Result<()> {
+    tx.execute("DELETE FROM member_role WHERE member_id = ?1", [id])?;
+    tx.execute("DELETE FROM member_tag WHERE member_id = ?1", [id])?;
+    let mut role = tx.prepare_cached("INSERT INTO member_role (member_id, role) VALUES (?1, ?2)")?;
+    for r in &clean.roles {
+        role.execute(params![id, r.as_str()])?;
+    }
+    let mut tag = tx.prepare_cached("INSERT INTO member_tag (member_id, tag) VALUES (?1, ?2)")?;
+    for t in &clean.tags {
+        tag.execute(params![id, t])?;
+    }
+    Ok(())
+}
+
+/// Inserts a cleaned member; shared by the editor and the demo community.
+pub(crate) fn insert(
+    tx: &Transaction,
+    clean: &CleanMember,
+    source: MemberSource,
+    created_at: &str,
+) -> Result<String> {
+    ensure_email_free(tx, clean, None)?;
+    let id = ids::member_id();
+    let consent_on = clean
+        .email_consent
+        .then(|| clean.consent_on.unwrap_or_else(today).to_string());
+    let joined_on = clean.joined_on.unwrap_or_else(today).to_string();
+    tx.prepare_cached(
+        "INSERT INTO member (id, name, email, email_key, phone, practice_level, email_consent,
+                             consent_on, joined_on, source, notes, check_in_code, name_key,
+                             search_text, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+    )?
+    .execute(params![
+        id,
+        clean.name,
+        clean.email,
+        clean.email_key,
+        clean.phone,
+        clean.practice_level.as_str(),
+        clean.email_consent,
+        consent_on,
+        joined_on,
+        source.as_str(),
+        clean.notes,
+        ids::check_in_code(),
+        fold(&clean.name),
+        search_text(clean),
+        created_at,
+    ])?;
+    replace_roles_and_tags(tx, &id, clean)?;
+    Ok(id)
+}
+
+pub fn create(tx: &Transaction, input: &MemberInput) -> Result<Member> {
+    let clean = clean(input)?;
+    let id = insert(tx, &clean, MemberSource::Manual, &now())?;
+    get(tx, &id)
+}
+
+pub fn update(tx: &Transaction, id: &str, input: &MemberInput) -> Result<Member> {
+    let existing = get(tx, id)?;
+    let clean = clean(input)?;
+    ensure_email_free(tx, &clean, Some(id))?;
+    // Keep the original consent day unless the organizer gives another one.
+    let consent_on = match (clean.email_consent, clean.consent_on) {
+        (false, _) => None,
+        (true, Some(day)) => Some(day.to_string()),
+        (true, None) => existing
+            .consent_on
+            .clone()
+            .or_else(|| Some(today().to_string())),
+    };
+    let joined_on = clean
+        .joined_on
+        .map(|d| d.to_string())
+        .or(existing.joined_on.clone());
+    tx.execute(
+        "UPDATE member SET name = ?2, email = ?3, email_key = ?4, phone = ?5, practice_level = ?6,
+                email_consent = ?7, consent_on = ?8, joined_on = ?9, notes = ?10,
+                name_key = ?11, search_text = ?12, updated_at = ?13
+         WHERE id = ?1",
+        params![
+            id,
+            clean.name,
+            clean.email,
+            clean.email_key,
+            clean.phone,
+            clean.practice_level.as_str(),
+            clean.email_consent,
+            consent_on,
+            joined_on,
+            clean.notes,
+            fold(&clean.name),
+            search_text(&clean),
+            now(),
+        ],
+    )?;
+    replace_roles_and_tags(tx, id, &clean)?;
+    get(tx, id)
+}
+
+/// Hides a member from lists without losing anything; [`restore`] undoes it.
+pub fn archive(tx: &Transaction, id: &str) -> Result<Member> {
+    get(tx, id)?;
+    let now = now();
+    tx.execute(
+        "UPDATE member SET archived_at = ?2, updated_at = ?2 WHERE id = ?1 AND archived_at IS NULL",
+        params![id, now],
+    )?;
+    get(tx, id)
+}
+
+pub fn restore(tx: &Transaction, id: &str) -> Result<Member> {
+    get(tx, id)?;
+    tx.execute(
+        "UPDATE member SET archived_at = NULL, updated_at = ?2 WHERE id = ?1 AND archived_at IS NOT NULL",
+        params![id, now()],
+    )?;
+    get(tx, id)
+}
+
+/// Deletes a member and everything that is only about them (roles, tags).
+pub fn delete(tx: &Transaction, id: &str) -> Result<()> {
+    let deleted = tx.execute("DELETE FROM member WHERE id = ?1", [id])?;
+    if deleted == 0 {
+        return Err(CoreError::NotFound {
+            what: "member",
+            id: id.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+}

@@ -1,0 +1,244 @@
+//! Members end to end through the core, on real SQLite files in a temp folder.
+
+use guildhall_core::members::{self, demo, MemberInput, MemberQuery, PracticeLevel, Role};
+use guildhall_core::{CoreError, Database};
+
+fn open() -> (tempfile::TempDir, Database) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Database::open_in(dir.path()).unwrap();
+    (dir, db)
+}
+
+fn input(name: &str, email: Option<&str>) -> MemberInput {
+    MemberInput {
+        name: name.into(),
+        email: email.map(Into::into),
+        ..Default::default()
+    }
+}
+
+fn search(db: &Database, text: &str) -> Vec<String> {
+    let query = MemberQuery {
+        text: text.into(),
+        ..Default::default()
+    };
+    db.read(|c| members::list(c, &query))
+        .unwrap()
+        .members
+        .into_iter()
+        .map(|m| m.name)
+        .collect()
+}
+
+#[test]
+fn create_then_read_back_every_field() {
+    let (_dir, db) = open();
+    let created = db
+        .write(|tx| {
+            members::create(
+                tx,
+                &MemberInput {
+                    name: " Zoë  Müller ".into(),
+                    email: Some("Zoe@Example.org".into()),
+                    phone: Some("+49 30 123456".into()),
+                    practice_level: Some(PracticeLevel::Expert),
+                    roles: vec![Role::Volunteer, Role::Facilitator],
+                    tags: vec!["Rust".into(), "mentoring".into()],
+                    email_consent: true,
+                    consent_on: Some("2025-03-01".into()),
+                    joined_on: Some("2024-11-05".into()),
+                    notes: "Brings the projector.".into(),
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!(created.name, "Zoë Müller");
+    assert_eq!(created.email.as_deref(), Some("Zoe@Example.org"));
+    assert_eq!(created.roles, vec![Role::Facilitator, Role::Volunteer]);
+    assert_eq!(created.tags, vec!["mentoring", "rust"]);
+    assert_eq!(created.consent_on.as_deref(), Some("2025-03-01"));
+    assert_eq!(created.joined_on.as_deref(), Some("2024-11-05"));
+    assert!(created.id.starts_with("mem_"));
+    assert_eq!(created.check_in_code.len(), 24);
+    assert_eq!(created.created_at, created.updated_at);
+
+    // A second connection (a fresh open of the same file) sees the same member.
+    drop(db);
+    let db = Database::open_in(_dir.path()).unwrap();
+    let again = db.read(|c| members::get(c, &created.id)).unwrap();
+    assert_eq!(again, created);
+}
+
+#[test]
+fn emails_are_unique_case_insensitively_and_nothing_changes_on_refusal() {
+    let (_dir, db) = open();
+    let ada = db
+        .write(|tx| members::create(tx, &input("Ada", Some("ada@example.org"))))
+        .unwrap();
+    let err = db
+        .write(|tx| members::create(tx, &input("Imposter", Some("  ADA@example.ORG"))))
+        .unwrap_err();
+    match err {
+        CoreError::DuplicateEmail {
+            existing_id,
+            existing_name,
+            ..
+        } => {
+            assert_eq!(existing_id, ada.id);
+            assert_eq!(existing_name, "Ada");
+        }
+        other => panic!("expected DuplicateEmail, got {other:?}"),
+    }
+    let grace = db
+        .write(|tx| members::create(tx, &input("Grace", Some("grace@example.org"))))
+        .unwrap();
+    let err = db
+        .write(|tx| members::update(tx, &grace.id, &input("Grace Hopper", Some("Ada@Example.org"))))
+        .unwrap_err();
+    assert!(matches!(err, CoreError::DuplicateEmail { .. }));
+    let unchanged = db.read(|c| members::get(c, &grace.id)).unwrap();
+    assert_eq!(unchanged, grace);
+    // Members without email do not collide with each other.
+    db.write(|tx| members::create(tx, &input("No Mail 1", None))).unwrap();
+    db.write(|tx| members::create(tx, &input("No Mail 2", None))).unwrap();
+}
+
+#[test]
+fn a_database_constraint_backs_up_the_duplicate_check() {
+    let (_dir, db) = open();
+    db.write(|tx| members::create(tx, &input("Ada", Some("ada@example.org"))))
+        .unwrap();
+    let err = db
+        .write(|tx| {
+            tx.execute(
+                "INSERT INTO member (id, name, email, email_key, check_in_code, name_key, search_text, created_at, updated_at)
+                 VALUES ('mem_X', 'X', 'ADA@example.org', 'ada@example.org', 'C', 'x', 'x', 'now', 'now')",
+                [],
+            )?;
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("UNIQUE"), "{err}");
+}
+
+#[test]
+fn update_keeps_identity_and_moves_updated_at_forward() {
+    let (_dir, db) = open();
+    let ada = db
+        .write(|tx| members::create(tx, &input("Ada", Some("ada@example.org"))))
+        .unwrap();
+    let mut edit = input("Ada Lovelace", Some("ada@example.org"));
+    edit.email_consent = true;
+    edit.tags = vec!["math".into()];
+    let updated = db.write(|tx| members::update(tx, &ada.id, &edit)).unwrap();
+    assert_eq!(updated.id, ada.id);
+    assert_eq!(updated.check_in_code, ada.check_in_code);
+    assert_eq!(updated.created_at, ada.created_at);
+    assert_eq!(updated.joined_on, ada.joined_on);
+    assert!(updated.updated_at >= ada.updated_at);
+    assert_eq!(updated.name, "Ada Lovelace");
+    assert_eq!(updated.tags, vec!["math"]);
+    assert!(updated.consent_on.is_some(), "consent given today gets today's date");
+
+    edit.email_consent = false;
+    let withdrawn = db.write(|tx| members::update(tx, &ada.id, &edit)).unwrap();
+    assert_eq!(withdrawn.consent_on, None);
+
+    let err = db
+        .write(|tx| members::update(tx, "mem_missing", &edit))
+        .unwrap_err();
+    assert!(matches!(err, CoreError::NotFound { .. }));
+}
+
+#[test]
+fn search_as_you_type_ignores_accents_and_case_and_matches_tags_and_email() {
+    let (_dir, db) = open();
+    for (name, email, tag) in [
+        ("Zoë Müller", "zoe@example.org", "rust"),
+        ("Jonas Becker", "jb@example.com", "design"),
+        ("Amara Okafor", "amara@example.net", "data science"),
+        ("100% Pure_Name", "pure@example.net", "odd"),
+    ] {
+        let mut i = input(name, Some(email));
+        i.tags = vec![tag.into()];
+        db.write(|tx| members::create(tx, &i)).unwrap();
+    }
+    assert_eq!(search(&db, "zoe"), vec!["Zoë Müller"]);
+    assert_eq!(search(&db, "MULLER"), vec!["Zoë Müller"]);
+    assert_eq!(search(&db, "mü"), vec!["Zoë Müller"]);
+    assert_eq!(search(&db, "example.com"), vec!["Jonas Becker"]);
+    assert_eq!(search(&db, "data sci"), vec!["Amara Okafor"]);
+    assert_eq!(search(&db, "design jonas"), vec!["Jonas Becker"]);
+    assert_eq!(search(&db, "%"), vec!["100% Pure_Name"]);
+    assert_eq!(search(&db, "_"), vec!["100% Pure_Name"]);
+    assert!(search(&db, "nobody").is_empty());
+    assert_eq!(search(&db, "").len(), 4);
+}
+
+#[test]
+fn archive_hides_restore_undoes_delete_erases() {
+    let (_dir, db) = open();
+    let ada = db.write(|tx| members::create(tx, &input("Ada", None))).unwrap();
+    let archived = db.write(|tx| members::archive(tx, &ada.id)).unwrap();
+    assert!(archived.archived_at.is_some());
+    assert!(search(&db, "ada").is_empty());
+    let all = db
+        .read(|c| {
+            members::list(
+                c,
+                &MemberQuery {
+                    text: "ada".into(),
+                    include_archived: true,
+                    limit: None,
+                },
+            )
+        })
+        .unwrap();
+    assert_eq!((all.total, all.active, all.archived), (1, 0, 1));
+
+    let restored = db.write(|tx| members::restore(tx, &ada.id)).unwrap();
+    assert_eq!(restored.archived_at, None);
+    assert_eq!(search(&db, "ada"), vec!["Ada"]);
+
+    db.write(|tx| members::delete(tx, &ada.id)).unwrap();
+    assert!(search(&db, "ada").is_empty());
+    let leftovers: i64 = db
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM member_role", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(leftovers, 0);
+    let err = db.write(|tx| members::delete(tx, &ada.id)).unwrap_err();
+    assert!(matches!(err, CoreError::NotFound { .. }));
+}
+
+#[test]
+fn validation_errors_name_their_field_and_write_nothing() {
+    let (_dir, db) = open();
+    let err = db
+        .write(|tx| members::create(tx, &input("Ada", Some("not-an-email"))))
+        .unwrap_err();
+    assert!(matches!(err, CoreError::Validation { field: "email", .. }), "{err:?}");
+    assert_eq!(db.read(|c| members::list(c, &MemberQuery::default())).unwrap().total, 0);
+}
+
+#[test]
+fn demo_community_loads_once_and_leaves_real_members_when_removed() {
+    let (_dir, db) = open();
+    // A real member who happens to use one of the demo addresses keeps it.
+    let first_demo_email = demo::community()
+        .into_iter()
+        .find_map(|m| m.email)
+        .unwrap();
+    let real = db
+        .write(|tx| members::create(tx, &input("Real Person", Some(&first_demo_email))))
+        .unwrap();
+
+    let status = db.write(demo::load).unwrap();
+    assert_eq!(status.demo_members as usize, demo::DEMO_SIZE);
+    assert_eq!(status.own_members, 1);
+    assert_eq!(db.write(demo::load).unwrap(), status, "loading twice adds nothing");
+    assert!(search(&db, "zoe").len() >= 2, "the demo has a few Zoës");
+
+    let status = db.write(demo::remove).unwrap();
+    assert_eq!((status.demo_members, status.own_members), (0, 1));
+    assert_eq!(db.read(|c| members::get(c, &real.id)).unwrap(), real);
+}

@@ -1,0 +1,33 @@
+//! What the UI needs to know about the app itself: version, where the data lives, and whether
+//! the database opened.
+
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub database_path: String,
+    /// Set when the database could not be opened; the UI shows it instead of the app.
+    pub startup_error: Option<CommandError>,
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        data_dir: state.data_dir().display().to_string(),
+        database_path: state
+            .data_dir()
+            .join(guildhall_core::db::DB_FILE_NAME)
+            .display()
+            .to_string(),
+        startup_error: state.startup_error(),
+    })
+}

@@ -1,0 +1,25 @@
+//! The removable demo community.
+
+use guildhall_core::members::demo::{self, DemoStatus};
+use tauri::State;
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn demo_status(state: State<'_, AppState>) -> Result<DemoStatus, CommandError> {
+    Ok(state.db()?.read(demo::status)?)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn load_demo(state: State<'_, AppState>) -> Result<DemoStatus, CommandError> {
+    Ok(state.db()?.write(demo::load)?)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn remove_demo(state: State<'_, AppState>) -> Result<DemoStatus, CommandError> {
+    Ok(state.db()?.write(demo::remove)?)
+}

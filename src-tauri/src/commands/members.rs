@@ -1,0 +1,53 @@
+//! Member commands: glue over `guildhall_core::members`, one transaction per write.
+
+use guildhall_core::members::{self, Member, MemberInput, MemberList, MemberQuery};
+use tauri::State;
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn list_members(state: State<'_, AppState>, query: MemberQuery) -> Result<MemberList, CommandError> {
+    Ok(state.db()?.read(|c| members::list(c, &query))?)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn get_member(state: State<'_, AppState>, id: String) -> Result<Member, CommandError> {
+    Ok(state.db()?.read(|c| members::get(c, &id))?)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn create_member(state: State<'_, AppState>, input: MemberInput) -> Result<Member, CommandError> {
+    Ok(state.db()?.write(|tx| members::create(tx, &input))?)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn update_member(
+    state: State<'_, AppState>,
+    id: String,
+    input: MemberInput,
+) -> Result<Member, CommandError> {
+    Ok(state.db()?.write(|tx| members::update(tx, &id, &input))?)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn archive_member(state: State<'_, AppState>, id: String) -> Result<Member, CommandError> {
+    Ok(state.db()?.write(|tx| members::archive(tx, &id))?)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn restore_member(state: State<'_, AppState>, id: String) -> Result<Member, CommandError> {
+    Ok(state.db()?.write(|tx| members::restore(tx, &id))?)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn delete_member(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
+    Ok(state.db()?.write(|tx| members::delete(tx, &id))?)
+}

@@ -1,0 +1,5 @@
+//! The IPC surface: one file per domain, each command a few lines of glue over the core.
+
+pub mod app;
+pub mod demo;
+pub mod members;

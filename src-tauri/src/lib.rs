@@ -1,0 +1,51 @@
+//! The Guildhall desktop app: wires the core into a Tauri window. No domain logic lives here.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use tauri::{Manager, Runtime};
+
+pub use state::AppState;
+
+/// Every command the webview may call, for both the real app and the mock-runtime tests. The
+/// same list generates `ui/src/lib/bindings.ts`.
+pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
+    use commands::*;
+    tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
+        app::app_info,
+        members::list_members,
+        members::get_member,
+        members::create_member,
+        members::update_member,
+        members::archive_member,
+        members::restore_member,
+        members::delete_member,
+        demo::demo_status,
+        demo::load_demo,
+        demo::remove_demo,
+    ])
+}
+
+/// How the TypeScript bindings are written (see `tests/bindings.rs`).
+pub fn typescript() -> specta_typescript::Typescript {
+    specta_typescript::Typescript::default()
+        .header("// Generated from the Rust commands by tauri-specta. Do not edit: run `make bindings`.\n// @ts-nocheck")
+}
+
+/// Registers the commands on a Tauri builder of any runtime (the mock runtime in tests).
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(specta_builder::<R>().invoke_handler())
+}
+
+pub fn run() {
+    with_commands(tauri::Builder::default())
+        .setup(|app| {
+            let dir = guildhall_core::db::data_dir(|| app.path().app_data_dir().ok())
+                .ok_or("no folder for the app's data could be found; set GUILDHALL_DATA_DIR")?;
+            app.manage(AppState::open(dir));
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("error while running Guildhall");
+}

@@ -1,0 +1,35 @@
+//! The app's state: the database, opened once at start. If it could not be opened the reason is
+//! kept, so every command answers with it and the UI can explain instead of crashing.
+
+use std::path::PathBuf;
+
+use guildhall_core::Database;
+
+use crate::error::CommandError;
+
+pub struct AppState {
+    db: Result<Database, CommandError>,
+    data_dir: PathBuf,
+}
+
+impl AppState {
+    pub fn open(data_dir: PathBuf) -> Self {
+        let db = Database::open_in(&data_dir).map_err(CommandError::from);
+        if let Err(e) = &db {
+            eprintln!("guildhall: cannot open the database: {e}");
+        }
+        AppState { db, data_dir }
+    }
+
+    pub fn db(&self) -> Result<&Database, CommandError> {
+        self.db.as_ref().map_err(Clone::clone)
+    }
+
+    pub fn startup_error(&self) -> Option<CommandError> {
+        self.db.as_ref().err().cloned()
+    }
+
+    pub fn data_dir(&self) -> &PathBuf {
+        &self.data_dir
+    }
+}
