@@ -10,7 +10,10 @@ pub type Result<T, E = CoreError> = std::result::Result<T, E>;
 pub enum CoreError {
     /// Input that breaks a rule; `field` names the input field (camelCase, as the UI knows it).
     #[error("{message}")]
-    Validation { field: &'static str, message: String },
+    Validation {
+        field: &'static str,
+        message: String,
+    },
 
     #[error("{email} is already used by {existing_name}")]
     DuplicateEmail {

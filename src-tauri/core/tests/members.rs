@@ -1,4 +1,5 @@
 //! Members end to end through the core, on real SQLite files in a temp folder.
+#![allow(clippy::unwrap_used)] // test helpers: a panic is a failed test with its line
 
 use guildhall_core::members::{self, demo, MemberInput, MemberQuery, PracticeLevel, Role};
 use guildhall_core::{CoreError, Database};
@@ -93,14 +94,22 @@ fn emails_are_unique_case_insensitively_and_nothing_changes_on_refusal() {
         .write(|tx| members::create(tx, &input("Grace", Some("grace@example.org"))))
         .unwrap();
     let err = db
-        .write(|tx| members::update(tx, &grace.id, &input("Grace Hopper", Some("Ada@Example.org"))))
+        .write(|tx| {
+            members::update(
+                tx,
+                &grace.id,
+                &input("Grace Hopper", Some("Ada@Example.org")),
+            )
+        })
         .unwrap_err();
     assert!(matches!(err, CoreError::DuplicateEmail { .. }));
     let unchanged = db.read(|c| members::get(c, &grace.id)).unwrap();
     assert_eq!(unchanged, grace);
     // Members without email do not collide with each other.
-    db.write(|tx| members::create(tx, &input("No Mail 1", None))).unwrap();
-    db.write(|tx| members::create(tx, &input("No Mail 2", None))).unwrap();
+    db.write(|tx| members::create(tx, &input("No Mail 1", None)))
+        .unwrap();
+    db.write(|tx| members::create(tx, &input("No Mail 2", None)))
+        .unwrap();
 }
 
 #[test]
@@ -138,7 +147,10 @@ fn update_keeps_identity_and_moves_updated_at_forward() {
     assert!(updated.updated_at >= ada.updated_at);
     assert_eq!(updated.name, "Ada Lovelace");
     assert_eq!(updated.tags, vec!["math"]);
-    assert!(updated.consent_on.is_some(), "consent given today gets today's date");
+    assert!(
+        updated.consent_on.is_some(),
+        "consent given today gets today's date"
+    );
 
     edit.email_consent = false;
     let withdrawn = db.write(|tx| members::update(tx, &ada.id, &edit)).unwrap();
@@ -178,7 +190,9 @@ fn search_as_you_type_ignores_accents_and_case_and_matches_tags_and_email() {
 #[test]
 fn archive_hides_restore_undoes_delete_erases() {
     let (_dir, db) = open();
-    let ada = db.write(|tx| members::create(tx, &input("Ada", None))).unwrap();
+    let ada = db
+        .write(|tx| members::create(tx, &input("Ada", None)))
+        .unwrap();
     let archived = db.write(|tx| members::archive(tx, &ada.id)).unwrap();
     assert!(archived.archived_at.is_some());
     assert!(search(&db, "ada").is_empty());
@@ -216,18 +230,23 @@ fn validation_errors_name_their_field_and_write_nothing() {
     let err = db
         .write(|tx| members::create(tx, &input("Ada", Some("not-an-email"))))
         .unwrap_err();
-    assert!(matches!(err, CoreError::Validation { field: "email", .. }), "{err:?}");
-    assert_eq!(db.read(|c| members::list(c, &MemberQuery::default())).unwrap().total, 0);
+    assert!(
+        matches!(err, CoreError::Validation { field: "email", .. }),
+        "{err:?}"
+    );
+    assert_eq!(
+        db.read(|c| members::list(c, &MemberQuery::default()))
+            .unwrap()
+            .total,
+        0
+    );
 }
 
 #[test]
 fn demo_community_loads_once_and_leaves_real_members_when_removed() {
     let (_dir, db) = open();
     // A real member who happens to use one of the demo addresses keeps it.
-    let first_demo_email = demo::community()
-        .into_iter()
-        .find_map(|m| m.email)
-        .unwrap();
+    let first_demo_email = demo::community().into_iter().find_map(|m| m.email).unwrap();
     let real = db
         .write(|tx| members::create(tx, &input("Real Person", Some(&first_demo_email))))
         .unwrap();
@@ -235,7 +254,11 @@ fn demo_community_loads_once_and_leaves_real_members_when_removed() {
     let status = db.write(demo::load).unwrap();
     assert_eq!(status.demo_members as usize, demo::DEMO_SIZE);
     assert_eq!(status.own_members, 1);
-    assert_eq!(db.write(demo::load).unwrap(), status, "loading twice adds nothing");
+    assert_eq!(
+        db.write(demo::load).unwrap(),
+        status,
+        "loading twice adds nothing"
+    );
     assert!(search(&db, "zoe").len() >= 2, "the demo has a few Zoës");
 
     let status = db.write(demo::remove).unwrap();

@@ -8,7 +8,10 @@ use crate::state::AppState;
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn list_members(state: State<'_, AppState>, query: MemberQuery) -> Result<MemberList, CommandError> {
+pub fn list_members(
+    state: State<'_, AppState>,
+    query: MemberQuery,
+) -> Result<MemberList, CommandError> {
     Ok(state.db()?.read(|c| members::list(c, &query))?)
 }
 
@@ -20,7 +23,10 @@ pub fn get_member(state: State<'_, AppState>, id: String) -> Result<Member, Comm
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn create_member(state: State<'_, AppState>, input: MemberInput) -> Result<Member, CommandError> {
+pub fn create_member(
+    state: State<'_, AppState>,
+    input: MemberInput,
+) -> Result<Member, CommandError> {
     Ok(state.db()?.write(|tx| members::create(tx, &input))?)
 }
 

@@ -6,7 +6,7 @@
 //! screenshots), and all addresses use the reserved example domains (RFC 2606).
 
 use rusqlite::{Connection, Transaction};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::input::clean;
 use super::model::{MemberInput, MemberSource, PracticeLevel, Role};
@@ -16,21 +16,97 @@ use crate::text::fold;
 pub const DEMO_SIZE: usize = 200;
 
 const FIRST: &[&str] = &[
-    "Zoë", "Amara", "Lukas", "Mei", "Santiago", "Aoife", "Kwame", "Ingrid", "Ravi", "Élodie",
-    "Tomasz", "Yuki", "Fatima", "Jonas", "Priya", "Mateo", "Hannah", "Oluwaseun", "Sofia", "Bjørn",
-    "Leila", "Diego", "Anika", "Chidi", "Margaux", "Hiroshi", "Nadia", "Emil", "Camila", "Tariq",
-    "Greta", "Arjun", "Lucía", "Finn", "Ama", "Søren", "Noor", "Pablo", "Wen", "Ilse",
+    "Zoë",
+    "Amara",
+    "Lukas",
+    "Mei",
+    "Santiago",
+    "Aoife",
+    "Kwame",
+    "Ingrid",
+    "Ravi",
+    "Élodie",
+    "Tomasz",
+    "Yuki",
+    "Fatima",
+    "Jonas",
+    "Priya",
+    "Mateo",
+    "Hannah",
+    "Oluwaseun",
+    "Sofia",
+    "Bjørn",
+    "Leila",
+    "Diego",
+    "Anika",
+    "Chidi",
+    "Margaux",
+    "Hiroshi",
+    "Nadia",
+    "Emil",
+    "Camila",
+    "Tariq",
+    "Greta",
+    "Arjun",
+    "Lucía",
+    "Finn",
+    "Ama",
+    "Søren",
+    "Noor",
+    "Pablo",
+    "Wen",
+    "Ilse",
 ];
 const LAST: &[&str] = &[
-    "Müller", "Okafor", "Nguyễn", "García", "O'Brien", "Kowalski", "Tanaka", "Haddad", "Larsen",
-    "Dubois", "Mensah", "Rossi", "Fernández", "Novak", "Iyer", "Schmidt", "Costa", "Lindqvist",
-    "Abebe", "Moreau", "Yilmaz", "Silva", "Petrović", "Chen", "Ward", "Kaur", "Becker", "Ito",
-    "Santos", "Walsh", "Łukasik", "Adeyemi",
+    "Müller",
+    "Okafor",
+    "Nguyễn",
+    "García",
+    "O'Brien",
+    "Kowalski",
+    "Tanaka",
+    "Haddad",
+    "Larsen",
+    "Dubois",
+    "Mensah",
+    "Rossi",
+    "Fernández",
+    "Novak",
+    "Iyer",
+    "Schmidt",
+    "Costa",
+    "Lindqvist",
+    "Abebe",
+    "Moreau",
+    "Yilmaz",
+    "Silva",
+    "Petrović",
+    "Chen",
+    "Ward",
+    "Kaur",
+    "Becker",
+    "Ito",
+    "Santos",
+    "Walsh",
+    "Łukasik",
+    "Adeyemi",
 ];
 const DOMAINS: &[&str] = &["example.org", "example.com", "example.net"];
 const TAGS: &[&str] = &[
-    "rust", "python", "data science", "design", "testing", "accessibility", "devops", "security",
-    "machine learning", "writing", "mentoring", "open source", "frontend", "databases",
+    "rust",
+    "python",
+    "data science",
+    "design",
+    "testing",
+    "accessibility",
+    "devops",
+    "security",
+    "machine learning",
+    "writing",
+    "mentoring",
+    "open source",
+    "frontend",
+    "databases",
 ];
 const NOTES: &[&str] = &[
     "Offered to bring a projector to the next workshop.",
@@ -89,7 +165,9 @@ pub fn community() -> Vec<MemberInput> {
         if dice.chance(12) {
             roles.push(Role::Volunteer);
         }
-        let tags = (0..1 + dice.below(3)).map(|_| dice.pick(TAGS).to_owned()).collect();
+        let tags = (0..1 + dice.below(3))
+            .map(|_| dice.pick(TAGS).to_owned())
+            .collect();
         let local: String = fold(&format!("{first}.{last}"))
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
@@ -111,13 +189,17 @@ pub fn community() -> Vec<MemberInput> {
             email_consent,
             consent_on: email_consent.then(|| joined.to_string()),
             joined_on: Some(joined.to_string()),
-            notes: if dice.chance(10) { dice.pick(NOTES).to_owned() } else { String::new() },
+            notes: if dice.chance(10) {
+                dice.pick(NOTES).to_owned()
+            } else {
+                String::new()
+            },
         });
     }
     members
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct DemoStatus {
     /// How many demo members are in the database (0 when none are loaded).
@@ -185,12 +267,23 @@ mod tests {
         for m in &a {
             clean(m).unwrap();
         }
-        let experts = a.iter().filter(|m| m.practice_level == Some(PracticeLevel::Expert)).count();
-        let volunteers = a.iter().filter(|m| m.roles.contains(&Role::Volunteer)).count();
-        let organizers = a.iter().filter(|m| m.roles.contains(&Role::Organizer)).count();
+        let experts = a
+            .iter()
+            .filter(|m| m.practice_level == Some(PracticeLevel::Expert))
+            .count();
+        let volunteers = a
+            .iter()
+            .filter(|m| m.roles.contains(&Role::Volunteer))
+            .count();
+        let organizers = a
+            .iter()
+            .filter(|m| m.roles.contains(&Role::Organizer))
+            .count();
         assert!((10..60).contains(&experts), "{experts} experts");
         assert!(volunteers >= 10, "{volunteers} volunteers");
         assert_eq!(organizers, 4);
-        assert!(a.iter().any(|m| m.name.contains('ë') || m.name.contains('ü')));
+        assert!(a
+            .iter()
+            .any(|m| m.name.contains('ë') || m.name.contains('ü')));
     }
 }

@@ -90,7 +90,12 @@ fn non_empty(s: Option<&str>) -> Option<&str> {
 /// validity is decided by the member's mail server, not by a regex.
 pub fn normalize_email(email: &str) -> Result<String> {
     let email = email.trim();
-    let bad = |why: &str| CoreError::invalid("email", format!("“{email}” is not an email address: {why}."));
+    let bad = |why: &str| {
+        CoreError::invalid(
+            "email",
+            format!("“{email}” is not an email address: {why}."),
+        )
+    };
     if email.len() > MAX_EMAIL {
         return Err(bad("it is too long"));
     }
@@ -106,7 +111,10 @@ pub fn normalize_email(email: &str) -> Result<String> {
     let labels_ok = domain
         .split('.')
         .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'));
-    if !domain.contains('.') || !labels_ok || domain.contains(['<', '>', '(', ')', ',', ';', ':', '"', '[', ']']) {
+    if !domain.contains('.')
+        || !labels_ok
+        || domain.contains(['<', '>', '(', ')', ',', ';', ':', '"', '[', ']'])
+    {
         return Err(bad("the part after @ is not a domain like example.org"));
     }
     Ok(email.to_lowercase())
@@ -130,9 +138,10 @@ fn check_phone(phone: &str) -> Result<String> {
 fn parse_date(field: &'static str, value: Option<&str>) -> Result<Option<Date>> {
     match non_empty(value) {
         None => Ok(None),
-        Some(s) => s.parse::<Date>().map(Some).map_err(|_| {
-            CoreError::invalid(field, format!("“{s}” is not a date (YYYY-MM-DD)."))
-        }),
+        Some(s) => s
+            .parse::<Date>()
+            .map(Some)
+            .map_err(|_| CoreError::invalid(field, format!("“{s}” is not a date (YYYY-MM-DD)."))),
     }
 }
 
@@ -188,15 +197,35 @@ mod tests {
     #[test]
     fn names_are_required_and_squashed() {
         assert_eq!(field_of(clean(&input("  \n ")).unwrap_err()), "name");
-        assert_eq!(clean(&input("  Ada \n Lovelace ")).unwrap().name, "Ada Lovelace");
-        assert_eq!(field_of(clean(&input(&"x".repeat(201))).unwrap_err()), "name");
+        assert_eq!(
+            clean(&input("  Ada \n Lovelace ")).unwrap().name,
+            "Ada Lovelace"
+        );
+        assert_eq!(
+            field_of(clean(&input(&"x".repeat(201))).unwrap_err()),
+            "name"
+        );
     }
 
     #[test]
     fn emails_are_checked_and_keyed_case_insensitively() {
-        assert_eq!(normalize_email(" Ada@Example.ORG ").unwrap(), "ada@example.org");
-        assert_eq!(normalize_email("ÉLODIE@exemple.fr").unwrap(), "élodie@exemple.fr");
-        for bad in ["ada", "ada@", "@example.org", "ada@example", "a b@example.org", "ada@exa..org", "ada@-x.org"] {
+        assert_eq!(
+            normalize_email(" Ada@Example.ORG ").unwrap(),
+            "ada@example.org"
+        );
+        assert_eq!(
+            normalize_email("ÉLODIE@exemple.fr").unwrap(),
+            "élodie@exemple.fr"
+        );
+        for bad in [
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "a b@example.org",
+            "ada@exa..org",
+            "ada@-x.org",
+        ] {
             assert!(normalize_email(bad).is_err(), "{bad} should be refused");
         }
         let mut i = input("Ada");
@@ -217,14 +246,20 @@ mod tests {
     fn phones_and_dates_are_checked() {
         let mut i = input("Ada");
         i.phone = Some("+49 (30) 1234-567".into());
-        assert_eq!(clean(&i).unwrap().phone.as_deref(), Some("+49 (30) 1234-567"));
+        assert_eq!(
+            clean(&i).unwrap().phone.as_deref(),
+            Some("+49 (30) 1234-567")
+        );
         i.phone = Some("call me".into());
         assert_eq!(field_of(clean(&i).unwrap_err()), "phone");
         i.phone = None;
         i.joined_on = Some("2024-02-30".into());
         assert_eq!(field_of(clean(&i).unwrap_err()), "joinedOn");
         i.joined_on = Some("2024-02-29".into());
-        assert_eq!(clean(&i).unwrap().joined_on, Some(jiff::civil::date(2024, 2, 29)));
+        assert_eq!(
+            clean(&i).unwrap().joined_on,
+            Some(jiff::civil::date(2024, 2, 29))
+        );
     }
 
     #[test]
@@ -238,6 +273,9 @@ mod tests {
     fn roles_are_deduplicated() {
         let mut i = input("Ada");
         i.roles = vec![Role::Volunteer, Role::Member, Role::Volunteer];
-        assert_eq!(clean(&i).unwrap().roles, vec![Role::Volunteer, Role::Member]);
+        assert_eq!(
+            clean(&i).unwrap().roles,
+            vec![Role::Volunteer, Role::Member]
+        );
     }
 }

@@ -10,7 +10,5 @@ mod model;
 mod store;
 
 pub use input::{normalize_email, normalize_tags};
-pub use model::{
-    Member, MemberInput, MemberList, MemberQuery, MemberSource, PracticeLevel, Role,
-};
+pub use model::{Member, MemberInput, MemberList, MemberQuery, MemberSource, PracticeLevel, Role};
 pub use store::{archive, create, delete, get, list, restore, update};

@@ -10,7 +10,9 @@ pub enum PracticeLevel {
     Expert,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, specta::Type,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum Role {
     Organizer,
@@ -65,7 +67,7 @@ sql_text_enum!(MemberSource {
 });
 
 /// A member as stored. Timestamps are RFC 3339 in UTC; dates are `YYYY-MM-DD`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Member {
     pub id: String,
@@ -92,7 +94,7 @@ pub struct Member {
 
 /// What the editor sends: the fields a person types. Everything is validated and normalised by
 /// the core; the UI's own checks are a convenience, not the rule.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberInput {
     pub name: String,
@@ -109,7 +111,7 @@ pub struct MemberInput {
     pub notes: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberQuery {
     /// Words to find in name, email or tags; accents and case are ignored.
@@ -119,7 +121,7 @@ pub struct MemberQuery {
     pub limit: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct MemberList {
     pub members: Vec<Member>,

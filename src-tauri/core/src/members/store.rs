@@ -6,7 +6,9 @@ use jiff::civil::Date;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
 
 use super::input::{clean, CleanMember};
-use super::model::{Member, MemberInput, MemberList, MemberQuery, MemberSource, PracticeLevel, Role};
+use super::model::{
+    Member, MemberInput, MemberList, MemberQuery, MemberSource, PracticeLevel, Role,
+};
 use crate::error::{CoreError, Result};
 use crate::ids;
 use crate::text::fold;
@@ -23,7 +25,9 @@ const SELECT_MEMBER: &str = "
 
 /// Now, as stored: RFC 3339 in UTC to the second.
 pub(crate) fn now() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 /// Today on the organizer's calendar.
@@ -65,7 +69,8 @@ fn member_from_row(row: &Row<'_>) -> rusqlite::Result<Member> {
         name: row.get(1)?,
         email: row.get(2)?,
         phone: row.get(3)?,
-        practice_level: PracticeLevel::parse(&level).ok_or_else(|| bad_value(4, "level", &level))?,
+        practice_level: PracticeLevel::parse(&level)
+            .ok_or_else(|| bad_value(4, "level", &level))?,
         roles,
         tags,
         email_consent: row.get(5)?,
@@ -83,12 +88,16 @@ fn member_from_row(row: &Row<'_>) -> rusqlite::Result<Member> {
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Member> {
-    conn.query_row(&format!("{SELECT_MEMBER} WHERE m.id = ?1"), [id], member_from_row)
-        .optional()?
-        .ok_or_else(|| CoreError::NotFound {
-            what: "member",
-            id: id.to_owned(),
-        })
+    conn.query_row(
+        &format!("{SELECT_MEMBER} WHERE m.id = ?1"),
+        [id],
+        member_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| CoreError::NotFound {
+        what: "member",
+        id: id.to_owned(),
+    })
 }
 
 /// Escapes `%`, `_` and `\` so that typed text matches literally inside a LIKE pattern.
@@ -181,7 +190,8 @@ fn search_text(clean: &CleanMember) -> String {
 fn replace_roles_and_tags(tx: &Transaction, id: &str, clean: &CleanMember) -> Result<()> {
     tx.execute("DELETE FROM member_role WHERE member_id = ?1", [id])?;
     tx.execute("DELETE FROM member_tag WHERE member_id = ?1", [id])?;
-    let mut role = tx.prepare_cached("INSERT INTO member_role (member_id, role) VALUES (?1, ?2)")?;
+    let mut role =
+        tx.prepare_cached("INSERT INTO member_role (member_id, role) VALUES (?1, ?2)")?;
     for r in &clean.roles {
         role.execute(params![id, r.as_str()])?;
     }

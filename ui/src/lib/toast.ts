@@ -1,0 +1,6 @@
+export interface ToastMessage {
+  text: string;
+  actionLabel?: string;
+  action?: () => void;
+  tone?: 'info' | 'error';
+}
