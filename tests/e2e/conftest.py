@@ -1,131 +1,11 @@
-"""End-to-end tests: the real Guildhall binary (UI embedded) in a real WebKitGTK window under
-Xvfb, driven through tauri-driver and WebKitWebDriver. Each test gets its own temp data folder
-(and XDG folders, since WebKit writes its own files there), so nothing touches the user's data.
-"""
+"""End-to-end tests: the real app under Xvfb (see harness.py). Each test gets its own temp
+data folder; a failed test leaves screenshots of its windows in target/e2e-artifacts/."""
 
-from __future__ import annotations
-
-import os
-import shutil
-import socket
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.common.options import ArgOptions
-from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = Path(__file__).resolve().parents[2]
-APP = Path(os.environ.get("GUILDHALL_APP", ROOT / "target/debug/guildhall-app"))
-TAURI_DRIVER = os.environ.get("TAURI_DRIVER") or shutil.which("tauri-driver") or str(
-    ROOT / ".tools/bin/tauri-driver"
-)
-WAIT = 15  # seconds; a generous ceiling for a condition, never a fixed sleep
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = WAIT) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"tauri-driver exited with {proc.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"tauri-driver did not listen on port {port}")
-
-
-class Guildhall:
-    """One running Guildhall app (a WebDriver session) with helpers phrased as a user acts."""
-
-    def __init__(self, driver: webdriver.Remote):
-        self.driver = driver
-
-    # -- finding things -------------------------------------------------------------------
-    def wait(self, condition, timeout: float = WAIT):
-        return WebDriverWait(
-            self.driver, timeout, ignored_exceptions=(StaleElementReferenceException,)
-        ).until(condition)
-
-    def find(self, css: str) -> WebElement:
-        return self.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
-
-    def all(self, css: str) -> list[WebElement]:
-        return self.driver.find_elements(By.CSS_SELECTOR, css)
-
-    def wait_text(self, css: str, text: str) -> WebElement:
-        self.wait(EC.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
-        return self.find(css)
-
-    def row_names(self) -> list[str]:
-        # Read in one script so a list re-rendering meanwhile cannot hand us stale nodes.
-        # textContent, not .text: WebKitWebDriver reports no visible text for an ellipsised
-        # span inside a button, though it is on screen (see the failure screenshots).
-        return self.driver.execute_script(
-            "return [...document.querySelectorAll("
-            "'[data-testid=\"member-row\"] [data-testid=\"member-name\"]')]"
-            ".map(e => e.textContent.trim())"
-        )
-
-    def wait_rows(self, expected: list[str]) -> None:
-        self.wait(lambda _: self.row_names() == expected)
-
-    # -- acting ---------------------------------------------------------------------------
-    def fill(self, css: str, text: str) -> None:
-        field = self.find(css)
-        field.send_keys(Keys.CONTROL, "a")
-        field.send_keys(Keys.BACKSPACE)
-        if text:
-            field.send_keys(text)
-
-    def click(self, css: str) -> None:
-        self.wait(EC.element_to_be_clickable((By.CSS_SELECTOR, css))).click()
-
-    def search(self, text: str) -> None:
-        self.fill("#member-search", text)
-
-    def add_member(self, name: str, email: str = "", tags: str = "") -> None:
-        self.click('[data-testid="add-member"]')
-        self.fill("#member-name", name)
-        if email:
-            self.fill("#member-email", email)
-        if tags:
-            self.fill("#member-tags", tags)
-        self.click('[data-testid="save-member"]')
-
-    def open_member(self, name: str) -> None:
-        def click_row(_):
-            for row in self.all('[data-testid="member-row"]'):
-                label = row.find_element(By.CSS_SELECTOR, '[data-testid="member-name"]')
-                if (label.get_attribute("textContent") or "").strip() == name:
-                    row.click()
-                    return True
-            return False
-
-        self.wait(click_row)
-        self.wait(lambda _: self.find("#member-name").get_attribute("value") == name)
-
-
-@pytest.fixture
-def workdir(tmp_path: Path) -> Path:
-    for sub in ("data", "xdg-data", "xdg-cache", "xdg-config", "logs"):
-        (tmp_path / sub).mkdir()
-    return tmp_path
-
+from harness import ROOT, Launcher
 
 ARTIFACTS = ROOT / "target" / "e2e-artifacts"
 
@@ -139,68 +19,10 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def launch(workdir: Path, request):
-    """Starts Guildhall on this test's data folder. Call it again after `close()` to reopen the
-    app on the same data (a new process, as when the organizer restarts it)."""
-    if not APP.exists():
-        pytest.fail(f"{APP} is missing: build it with `make app`")
-    started: list[tuple[subprocess.Popen, webdriver.Remote | None]] = []
-
-    def _launch() -> Guildhall:
-        port, native_port = free_port(), free_port()
-        env = dict(
-            os.environ,
-            GUILDHALL_DATA_DIR=str(workdir / "data"),
-            XDG_DATA_HOME=str(workdir / "xdg-data"),
-            XDG_CACHE_HOME=str(workdir / "xdg-cache"),
-            XDG_CONFIG_HOME=str(workdir / "xdg-config"),
-        )
-        log = open(workdir / "logs" / f"tauri-driver-{len(started)}.log", "wb")
-        proc = subprocess.Popen(
-            [TAURI_DRIVER, "--port", str(port), "--native-port", str(native_port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        started.append((proc, None))
-        # tauri-driver listens before the WebKitWebDriver it starts does; a session request in
-        # between is refused, so wait for both.
-        wait_for_port(port, proc)
-        wait_for_port(native_port, proc)
-        options = ArgOptions()
-        options.set_capability("browserName", "wry")
-        options.set_capability("tauri:options", {"application": str(APP)})
-        driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=options)
-        started[-1] = (proc, driver)
-        app = Guildhall(driver)
-        app.wait(lambda d: d.execute_script("return document.readyState") == "complete")
-        app.find("nav[aria-label='Main']")
-        return app
-
-    yield _launch
-
+def launch(tmp_path: Path, request):
+    """Starts Guildhall on this test's data folder; call again after `close()` to reopen."""
+    launcher = Launcher(tmp_path)
+    yield launcher.launch
     if getattr(request.node, "failed_call", False):
-        # Keep what the window showed, for whoever reads the failure.
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        for i, (_, driver) in enumerate(started):
-            try:
-                if driver is not None:
-                    driver.save_screenshot(str(ARTIFACTS / f"{request.node.name}-{i}.png"))
-            except WebDriverException:
-                pass
-    for proc, driver in started:
-        if driver is not None:
-            try:
-                driver.quit()
-            except WebDriverException:
-                pass
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-def close(app: Guildhall) -> None:
-    """Closes the app window (ends the app process) like the organizer quitting."""
-    app.driver.quit()
+        launcher.screenshots(ARTIFACTS, request.node.name)
+    launcher.stop_all()

@@ -3,7 +3,7 @@
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 
-from conftest import Guildhall, close
+from harness import Guildhall, close
 
 
 def test_first_run_offers_to_add_a_member_or_load_the_demo(launch):

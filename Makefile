@@ -1,0 +1,114 @@
+# Guildhall: `make run` starts the app, `make test` runs every check. Both install what they
+# need first (system packages via apt-get, node modules, the Python test venv, tauri-driver).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+APP_BIN      := target/debug/guildhall-app
+VENV         := .venv
+TOOLS        := .tools
+TAURI_DRIVER := $(TOOLS)/bin/tauri-driver
+XVFB         := xvfb-run -a --server-args="-screen 0 1280x860x24"
+NPM_UI       := npm --prefix ui
+
+# What building the app needs, and what the tests need on top (Debian 12 / Ubuntu names).
+BUILD_PACKAGES := build-essential pkg-config file libwebkit2gtk-4.1-dev librsvg2-dev \
+                  fonts-dejavu-core
+TEST_PACKAGES  := xvfb xauth webkit2gtk-driver
+
+.PHONY: help run test app ui lint fmt-check clippy ui-check bindings bindings-check \
+        test-core test-rust test-ui e2e screenshot bundle clean \
+        system-deps test-system-deps node-deps python-deps driver-deps
+
+help:
+	@echo "make run         install what is missing and start Guildhall"
+	@echo "make test        install what is missing and run every check and test"
+	@echo "make e2e         only the end-to-end tests (real app under Xvfb)"
+	@echo "make test-core   only the core crate's tests (fast)"
+	@echo "make bindings    regenerate ui/src/lib/bindings.ts from the Rust commands"
+	@echo "make screenshot  retake docs/screenshot.png"
+	@echo "make bundle      build a .deb (target/release/bundle/deb)"
+
+# ---- set-up --------------------------------------------------------------------------------
+system-deps:
+	@scripts/ensure-packages.sh $(BUILD_PACKAGES)
+
+test-system-deps: system-deps
+	@scripts/ensure-packages.sh $(TEST_PACKAGES)
+	@python3 -m venv --help >/dev/null 2>&1 || scripts/ensure-packages.sh python3-venv
+
+node-deps: ui/node_modules/.installed
+ui/node_modules/.installed: ui/package.json ui/package-lock.json
+	$(NPM_UI) ci --no-audit --no-fund
+	@touch $@
+
+python-deps: $(VENV)/.installed
+$(VENV)/.installed: tests/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	@touch $@
+
+driver-deps: $(TAURI_DRIVER)
+$(TAURI_DRIVER):
+	cargo install tauri-driver --version '^2' --locked --root $(TOOLS)
+
+# ---- build ---------------------------------------------------------------------------------
+# The binary embeds ui/dist, so the UI is built before any cargo step.
+ui: node-deps
+	$(NPM_UI) run build --silent
+
+app: system-deps ui
+	cargo build
+
+run: app
+	$(APP_BIN)
+
+# ---- checks --------------------------------------------------------------------------------
+test: test-system-deps node-deps python-deps driver-deps
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory bindings-check
+	$(MAKE) --no-print-directory test-rust
+	$(MAKE) --no-print-directory test-ui
+	$(MAKE) --no-print-directory e2e
+	@echo "make test: every check passed"
+
+lint: fmt-check clippy ui-check
+
+fmt-check:
+	cargo fmt --all --check
+
+clippy: ui
+	cargo clippy --workspace --all-targets -- -D warnings
+
+ui-check: node-deps
+	cd ui && npx svelte-check --tsconfig ./tsconfig.json --fail-on-warnings
+	cd ui && npx eslint .
+	cd ui && npx prettier --check .
+
+bindings: ui
+	UPDATE_BINDINGS=1 cargo test --test bindings
+
+bindings-check: ui
+	cargo test --test bindings
+
+test-core:
+	cargo test -p guildhall-core
+
+test-rust: ui
+	cargo test --workspace
+
+test-ui: node-deps
+	cd ui && npx vitest run
+
+e2e: test-system-deps python-deps driver-deps app
+	$(XVFB) $(VENV)/bin/pytest tests/e2e -p no:cacheprovider
+
+screenshot: test-system-deps python-deps driver-deps app
+	$(XVFB) $(VENV)/bin/python tests/e2e/screenshot.py docs/screenshot.png
+
+bundle: system-deps node-deps
+	ui/node_modules/.bin/tauri build --bundles deb
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules $(VENV) $(TOOLS) gen
