@@ -1,0 +1,88 @@
+// The directory's data flow against a mocked backend: one request per query, debounced typing,
+// and the first-run empty state.
+import { fireEvent, render, screen } from '@testing-library/svelte';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import MembersView from './MembersView.svelte';
+
+type Query = { text: string; includeArchived: boolean };
+
+let queries: Query[];
+
+function backend(members: { id: string; name: string }[]) {
+  mockIPC((cmd, args) => {
+    if (cmd === 'list_members') {
+      const query = (args as { query: Query }).query;
+      queries.push(query);
+      const found = members
+        .filter((m) => m.name.toLowerCase().includes(query.text.toLowerCase()))
+        .map((m) => ({
+          ...m,
+          email: null,
+          phone: null,
+          practiceLevel: 'newcomer',
+          roles: ['member'],
+          tags: [],
+          emailConsent: false,
+          consentOn: null,
+          unsubscribedAt: null,
+          joinedOn: null,
+          source: 'manual',
+          profileUrl: null,
+          notes: '',
+          checkInCode: 'X',
+          createdAt: '2026-01-01T00:00:00Z',
+          updatedAt: '2026-01-01T00:00:00Z',
+          archivedAt: null,
+        }));
+      return { members: found, total: found.length, active: members.length, archived: 0 };
+    }
+    if (cmd === 'demo_status') return { demoMembers: 0, ownMembers: members.length };
+  });
+}
+
+beforeEach(() => {
+  queries = [];
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  clearMocks();
+});
+
+describe('MembersView', () => {
+  it('asks once on start and does not poll', async () => {
+    backend([{ id: 'mem_1', name: 'Ada Lovelace' }]);
+    render(MembersView);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(queries).toHaveLength(1);
+    expect(screen.getByText('Ada Lovelace')).toBeTruthy();
+  });
+
+  it('waits for a pause in typing, then searches once for the whole text', async () => {
+    backend([
+      { id: 'mem_1', name: 'Ada Lovelace' },
+      { id: 'mem_2', name: 'Grace Hopper' },
+    ]);
+    render(MembersView);
+    await vi.advanceTimersByTimeAsync(10);
+    const search = screen.getByLabelText('Search members');
+    for (const text of ['g', 'gr', 'gra']) {
+      await fireEvent.input(search, { target: { value: text } });
+      await vi.advanceTimersByTimeAsync(50);
+    }
+    await vi.advanceTimersByTimeAsync(500);
+    expect(queries.map((q) => q.text)).toEqual(['', 'gra']);
+    expect(screen.queryByText('Ada Lovelace')).toBeNull();
+    expect(screen.getByText('Grace Hopper')).toBeTruthy();
+  });
+
+  it('offers the demo community when there are no members at all', async () => {
+    backend([]);
+    render(MembersView);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(screen.getByRole('button', { name: 'Load a demo community' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Add your first member' })).toBeTruthy();
+  });
+});
