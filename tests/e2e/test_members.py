@@ -1,5 +1,8 @@
 """The member directory through the real app window."""
 
+import hashlib
+import sqlite3
+
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 
@@ -126,3 +129,19 @@ def test_load_and_remove_the_demo_community(launch):
     app.click('[data-testid="remove-demo"]')
     app.find('[data-testid="empty-members"]')
     assert app.all('[data-testid="demo-banner"]') == []
+
+
+def test_a_database_from_a_newer_guildhall_is_refused_and_left_alone(launch, tmp_path):
+    db = tmp_path / "data" / "guildhall.sqlite3"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE from_the_future (x)")
+        conn.execute("PRAGMA user_version = 999")
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+
+    app: Guildhall = launch()
+    notice = app.find('[data-testid="startup-error"]')
+    assert "newer version of Guildhall" in notice.text
+    assert app.all("nav[aria-label='Main']") == []
+    close(app)
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
