@@ -22,6 +22,14 @@ pub enum CommandError {
         existing_name: String,
     },
 
+    /// A file could not be read (an import or calendar file); `line` says where, when known.
+    #[error("{message}")]
+    InvalidFile { message: String, line: Option<u32> },
+
+    /// The user cancelled; nothing was changed.
+    #[error("{message}")]
+    Cancelled { message: String },
+
     /// The thing was deleted meanwhile (another window, the CLI): the UI reloads its list.
     #[error("{message}")]
     NotFound { message: String },
@@ -54,6 +62,8 @@ impl From<CoreError> for CommandError {
                 existing_name,
             },
             CoreError::NotFound { .. } => CommandError::NotFound { message },
+            CoreError::InvalidFile { line, .. } => CommandError::InvalidFile { message, line },
+            CoreError::Cancelled => CommandError::Cancelled { message },
             CoreError::DatabaseTooNew { .. }
             | CoreError::NotADatabase { .. }
             | CoreError::Migration { .. }

@@ -24,10 +24,16 @@ pub const DATA_DIR_ENV: &str = "GUILDHALL_DATA_DIR";
 
 /// The schema, in order. The position in this list (1-based) is the `user_version` a database
 /// has once that migration is applied.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_members",
-    include_str!("../../../migrations/0001_members.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_members",
+        include_str!("../../../migrations/0001_members.sql"),
+    ),
+    (
+        "0002_members_at_scale",
+        include_str!("../../../migrations/0002_members_at_scale.sql"),
+    ),
+];
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {

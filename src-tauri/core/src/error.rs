@@ -22,6 +22,15 @@ pub enum CoreError {
         existing_name: String,
     },
 
+    /// A file that cannot be read as what it claims to be (an import, a calendar). `line` is
+    /// 1-based, counted as an editor counts lines, when the problem has a place.
+    #[error("{}{message}", line.map(|l| format!("line {l}: ")).unwrap_or_default())]
+    InvalidFile { line: Option<u32>, message: String },
+
+    /// The user cancelled a long action; nothing was written.
+    #[error("cancelled; nothing was changed")]
+    Cancelled,
+
     #[error("{what} {id} was not found")]
     NotFound { what: &'static str, id: String },
 
