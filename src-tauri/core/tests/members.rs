@@ -177,12 +177,39 @@ fn search_as_you_type_ignores_accents_and_case_and_matches_tags_and_email() {
     }
     assert_eq!(search(&db, "zoe"), vec!["Zoë Müller"]);
     assert_eq!(search(&db, "MULLER"), vec!["Zoë Müller"]);
-    assert_eq!(search(&db, "mü"), vec!["Zoë Müller"]);
+    assert_eq!(search(&db, "mül"), vec!["Zoë Müller"]);
+    assert_eq!(
+        search(&db, "zo"),
+        vec!["Zoë Müller"],
+        "short words match name starts"
+    );
+    assert_eq!(
+        search(&db, "mu"),
+        Vec::<String>::new(),
+        "…not the middle of a name"
+    );
+    assert_eq!(search(&db, "jonas be"), vec!["Jonas Becker"]);
     assert_eq!(search(&db, "example.com"), vec!["Jonas Becker"]);
     assert_eq!(search(&db, "data sci"), vec!["Amara Okafor"]);
     assert_eq!(search(&db, "design jonas"), vec!["Jonas Becker"]);
-    assert_eq!(search(&db, "%"), vec!["100% Pure_Name"]);
-    assert_eq!(search(&db, "_"), vec!["100% Pure_Name"]);
+    assert_eq!(
+        search(&db, "0%"),
+        Vec::<String>::new(),
+        "% is not a wildcard"
+    );
+    assert_eq!(search(&db, "100%"), vec!["100% Pure_Name"]);
+    assert_eq!(search(&db, "e_n"), vec!["100% Pure_Name"]);
+    assert_eq!(
+        search(&db, "pure e_"),
+        vec!["100% Pure_Name"],
+        "_ is not a wildcard"
+    );
+    assert_eq!(search(&db, "pure x_"), Vec::<String>::new());
+    assert_eq!(
+        search(&db, r#"pure" OR "jonas"#),
+        Vec::<String>::new(),
+        "typed text is not FTS syntax"
+    );
     assert!(search(&db, "nobody").is_empty());
     assert_eq!(search(&db, "").len(), 4);
 }
@@ -203,7 +230,7 @@ fn archive_hides_restore_undoes_delete_erases() {
                 &MemberQuery {
                     text: "ada".into(),
                     include_archived: true,
-                    limit: None,
+                    ..Default::default()
                 },
             )
         })

@@ -6,17 +6,17 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 
 /** Commands */
 export const commands = {
-	appInfo: () => typedError<AppInfo_Serialize, CommandError>(__TAURI_INVOKE("app_info")),
-	listMembers: (query: MemberQuery_Deserialize) => typedError<MemberList_Serialize, CommandError>(__TAURI_INVOKE("list_members", { query })),
-	getMember: (id: string) => typedError<Member_Serialize, CommandError>(__TAURI_INVOKE("get_member", { id })),
-	createMember: (input: MemberInput_Deserialize) => typedError<Member_Serialize, CommandError>(__TAURI_INVOKE("create_member", { input })),
-	updateMember: (id: string, input: MemberInput_Deserialize) => typedError<Member_Serialize, CommandError>(__TAURI_INVOKE("update_member", { id, input })),
-	archiveMember: (id: string) => typedError<Member_Serialize, CommandError>(__TAURI_INVOKE("archive_member", { id })),
-	restoreMember: (id: string) => typedError<Member_Serialize, CommandError>(__TAURI_INVOKE("restore_member", { id })),
-	deleteMember: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("delete_member", { id })),
-	demoStatus: () => typedError<DemoStatus, CommandError>(__TAURI_INVOKE("demo_status")),
-	loadDemo: () => typedError<DemoStatus, CommandError>(__TAURI_INVOKE("load_demo")),
-	removeDemo: () => typedError<DemoStatus, CommandError>(__TAURI_INVOKE("remove_demo")),
+	appInfo: () => typedError<AppInfo_Serialize, CommandError_Serialize>(__TAURI_INVOKE("app_info")),
+	listMembers: (query: MemberQuery_Deserialize) => typedError<MemberList_Serialize, CommandError_Serialize>(__TAURI_INVOKE("list_members", { query })),
+	getMember: (id: string) => typedError<Member_Serialize, CommandError_Serialize>(__TAURI_INVOKE("get_member", { id })),
+	createMember: (input: MemberInput_Deserialize) => typedError<Member_Serialize, CommandError_Serialize>(__TAURI_INVOKE("create_member", { input })),
+	updateMember: (id: string, input: MemberInput_Deserialize) => typedError<Member_Serialize, CommandError_Serialize>(__TAURI_INVOKE("update_member", { id, input })),
+	archiveMember: (id: string) => typedError<Member_Serialize, CommandError_Serialize>(__TAURI_INVOKE("archive_member", { id })),
+	restoreMember: (id: string) => typedError<Member_Serialize, CommandError_Serialize>(__TAURI_INVOKE("restore_member", { id })),
+	deleteMember: (id: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("delete_member", { id })),
+	demoStatus: () => typedError<DemoStatus, CommandError_Serialize>(__TAURI_INVOKE("demo_status")),
+	loadDemo: () => typedError<DemoStatus, CommandError_Serialize>(__TAURI_INVOKE("load_demo")),
+	removeDemo: () => typedError<DemoStatus, CommandError_Serialize>(__TAURI_INVOKE("remove_demo")),
 };
 
 /* Types */
@@ -27,7 +27,7 @@ export type AppInfo_Deserialize = {
 	dataDir: string,
 	databasePath: string,
 	/**  Set when the database could not be opened; the UI shows it instead of the app. */
-	startupError?: CommandError | null,
+	startupError?: CommandError_Deserialize | null,
 };
 
 export type AppInfo_Serialize = {
@@ -35,14 +35,39 @@ export type AppInfo_Serialize = {
 	dataDir: string,
 	databasePath: string,
 	/**  Set when the database could not be opened; the UI shows it instead of the app. */
-	startupError: CommandError | null,
+	startupError: CommandError_Serialize | null,
 };
 
-export type CommandError = 
+export type CommandError = CommandError_Serialize | CommandError_Deserialize;
+
+export type CommandError_Deserialize = 
 /**  Shown next to the input field named by `field`. */
 { kind: "validation"; field: string; message: string } | 
 /**  Shown next to the email field, naming who already has the address. */
 { kind: "duplicateEmail"; message: string; existingId: string; existingName: string } | 
+/**  A file could not be read (an import or calendar file); `line` says where, when known. */
+{ kind: "invalidFile"; message: string; line?: number | null } | 
+/**  The user cancelled; nothing was changed. */
+{ kind: "cancelled"; message: string } | 
+/**  The thing was deleted meanwhile (another window, the CLI): the UI reloads its list. */
+{ kind: "notFound"; message: string } | 
+/**
+ *  The database could not be opened (written by a newer Guildhall, not a Guildhall file,
+ *  unreadable folder): the UI shows a full-page notice instead of the app.
+ */
+{ kind: "databaseUnavailable"; message: string } | 
+/**  Anything else: shown as a notice, details in the log. */
+{ kind: "internal"; message: string };
+
+export type CommandError_Serialize = 
+/**  Shown next to the input field named by `field`. */
+{ kind: "validation"; field: string; message: string } | 
+/**  Shown next to the email field, naming who already has the address. */
+{ kind: "duplicateEmail"; message: string; existingId: string; existingName: string } | 
+/**  A file could not be read (an import or calendar file); `line` says where, when known. */
+{ kind: "invalidFile"; message: string; line: number | null } | 
+/**  The user cancelled; nothing was changed. */
+{ kind: "cancelled"; message: string } | 
 /**  The thing was deleted meanwhile (another window, the CLI): the UI reloads its list. */
 { kind: "notFound"; message: string } | 
 /**
@@ -133,7 +158,9 @@ export type MemberQuery_Deserialize = {
 	/**  Words to find in name, email or tags; accents and case are ignored. */
 	text: string,
 	includeArchived: boolean,
-	/**  At most this many members (default 500). */
+	/**  Skip this many matches (for a list that loads as it scrolls). */
+	offset?: number | null,
+	/**  At most this many members (default 200). */
 	limit?: number | null,
 };
 
@@ -141,7 +168,9 @@ export type MemberQuery_Serialize = {
 	/**  Words to find in name, email or tags; accents and case are ignored. */
 	text: string,
 	includeArchived: boolean,
-	/**  At most this many members (default 500). */
+	/**  Skip this many matches (for a list that loads as it scrolls). */
+	offset: number | null,
+	/**  At most this many members (default 200). */
 	limit: number | null,
 };
 

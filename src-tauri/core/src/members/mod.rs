@@ -7,8 +7,10 @@
 pub mod demo;
 mod input;
 mod model;
+mod search;
 mod store;
 
 pub use input::{normalize_email, normalize_tags};
 pub use model::{Member, MemberInput, MemberList, MemberQuery, MemberSource, PracticeLevel, Role};
-pub use store::{archive, create, delete, get, list, restore, update};
+pub use search::list;
+pub use store::{archive, create, delete, get, restore, update};

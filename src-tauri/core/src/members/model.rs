@@ -117,7 +117,9 @@ pub struct MemberQuery {
     /// Words to find in name, email or tags; accents and case are ignored.
     pub text: String,
     pub include_archived: bool,
-    /// At most this many members (default 500).
+    /// Skip this many matches (for a list that loads as it scrolls).
+    pub offset: Option<u32>,
+    /// At most this many members (default 200).
     pub limit: Option<u32>,
 }
 

@@ -3,19 +3,15 @@
 //! fields they are folded from.
 
 use jiff::civil::Date;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use super::input::{clean, CleanMember};
-use super::model::{
-    Member, MemberInput, MemberList, MemberQuery, MemberSource, PracticeLevel, Role,
-};
+use super::model::{Member, MemberInput, MemberSource, PracticeLevel, Role};
 use crate::error::{CoreError, Result};
 use crate::ids;
 use crate::text::fold;
 
-const DEFAULT_LIMIT: u32 = 500;
-
-const SELECT_MEMBER: &str = "
+pub(super) const SELECT_MEMBER: &str = "
     SELECT m.id, m.name, m.email, m.phone, m.practice_level, m.email_consent, m.consent_on,
            m.unsubscribed_at, m.joined_on, m.source, m.profile_url, m.notes, m.check_in_code,
            m.created_at, m.updated_at, m.archived_at,
@@ -43,7 +39,7 @@ fn bad_value(column: usize, what: &str, value: &str) -> rusqlite::Error {
     )
 }
 
-fn member_from_row(row: &Row<'_>) -> rusqlite::Result<Member> {
+pub(super) fn member_from_row(row: &Row<'_>) -> rusqlite::Result<Member> {
     let level: String = row.get(4)?;
     let source: String = row.get(9)?;
     let roles: Option<String> = row.get(16)?;
@@ -97,62 +93,6 @@ pub fn get(conn: &Connection, id: &str) -> Result<Member> {
     .ok_or_else(|| CoreError::NotFound {
         what: "member",
         id: id.to_owned(),
-    })
-}
-
-/// Escapes `%`, `_` and `\` so that typed text matches literally inside a LIKE pattern.
-fn contains_pattern(word: &str) -> String {
-    let mut p = String::with_capacity(word.len() + 2);
-    p.push('%');
-    for c in word.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
-}
-
-/// Members matching every word of the query in name, email or tags (accent- and
-/// case-insensitive), sorted by name.
-pub fn list(conn: &Connection, query: &MemberQuery) -> Result<MemberList> {
-    let patterns: Vec<String> = fold(&query.text)
-        .split_whitespace()
-        .map(contains_pattern)
-        .collect();
-    let mut filter = String::from(" WHERE 1 = 1");
-    if !query.include_archived {
-        filter.push_str(" AND m.archived_at IS NULL");
-    }
-    for _ in &patterns {
-        filter.push_str(" AND m.search_text LIKE ? ESCAPE '\\'");
-    }
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-
-    let mut stmt = conn.prepare(&format!(
-        "{SELECT_MEMBER}{filter} ORDER BY m.name_key, m.id LIMIT {limit}"
-    ))?;
-    let members = stmt
-        .query_map(params_from_iter(&patterns), member_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let total: u32 = conn.query_row(
-        &format!("SELECT count(*) FROM member m{filter}"),
-        params_from_iter(&patterns),
-        |r| r.get(0),
-    )?;
-    let (active, archived): (u32, u32) = conn.query_row(
-        "SELECT count(*) FILTER (WHERE archived_at IS NULL),
-                count(*) FILTER (WHERE archived_at IS NOT NULL)
-         FROM member",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    Ok(MemberList {
-        members,
-        total,
-        active,
-        archived,
     })
 }
 
@@ -320,14 +260,4 @@ pub fn delete(tx: &Transaction, id: &str) -> Result<()> {
         });
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
-    }
 }
