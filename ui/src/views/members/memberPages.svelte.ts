@@ -1,0 +1,68 @@
+// The member list's data when it may hold 100k members: pages of PAGE_SIZE members loaded as
+// they scroll into view, for one query at a time. A new query (reset) drops every page and
+// ignores answers still on their way for the old one.
+import { SvelteMap } from 'svelte/reactivity';
+import type { Member, MemberList } from '../../lib/ipc';
+
+export const PAGE_SIZE = 100;
+
+export type FetchPage = (offset: number, limit: number) => Promise<MemberList>;
+
+export class MemberPages {
+  /** Members matching the query, beyond the loaded pages too. */
+  total = $state(0);
+  /** Whether the first answer for the current query has arrived. */
+  loaded = $state(false);
+  error = $state<unknown>(null);
+
+  #pages = new SvelteMap<number, Member[]>();
+  #inflight = new Set<number>();
+  #generation = 0;
+  #fetch: FetchPage;
+
+  constructor(fetch: FetchPage) {
+    this.#fetch = fetch;
+  }
+
+  /** Forget everything loaded: the query changed, or members were edited. */
+  reset(): void {
+    this.#generation++;
+    this.#pages.clear();
+    this.#inflight.clear();
+    this.loaded = false;
+  }
+
+  /** The member at a row index, or undefined while its page is loading. */
+  at(index: number): Member | undefined {
+    return this.#pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+  }
+
+  /** Loads the pages covering rows first..last that are not loaded or on their way. */
+  ensure(first: number, last: number): Promise<void> {
+    const pending: Promise<void>[] = [];
+    const from = Math.max(0, Math.floor(first / PAGE_SIZE));
+    const to = Math.max(from, Math.floor(Math.max(first, last) / PAGE_SIZE));
+    for (let page = from; page <= to; page++) {
+      if (this.loaded && page * PAGE_SIZE >= this.total) break;
+      if (!this.#pages.has(page) && !this.#inflight.has(page)) pending.push(this.#load(page));
+    }
+    return Promise.all(pending).then(() => undefined);
+  }
+
+  async #load(page: number): Promise<void> {
+    const generation = this.#generation;
+    this.#inflight.add(page);
+    try {
+      const result = await this.#fetch(page * PAGE_SIZE, PAGE_SIZE);
+      if (generation !== this.#generation) return; // an answer for an older query
+      this.#pages.set(page, result.members);
+      this.total = result.total;
+      this.loaded = true;
+      this.error = null;
+    } catch (e) {
+      if (generation === this.#generation) this.error = e;
+    } finally {
+      if (generation === this.#generation) this.#inflight.delete(page);
+    }
+  }
+}
