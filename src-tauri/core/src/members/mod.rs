@@ -2,13 +2,15 @@
 //!
 //! `model` holds the types that cross into the UI, `input` turns what someone typed into a
 //! validated record, `store` reads and writes them, and `demo` makes a believable community for
-//! a first look at the app.
+//! a first look at the app. `export` writes mailing lists and backups.
 
 pub mod demo;
+pub mod export;
 mod input;
 mod model;
 mod store;
 
+pub use export::{all_members_csv, mailing_list, AudienceFilter, MailingListFormat};
 pub use input::{normalize_email, normalize_tags};
 pub use model::{Member, MemberInput, MemberList, MemberQuery, MemberSource, PracticeLevel, Role};
 pub use store::{archive, create, delete, get, list, restore, update};
