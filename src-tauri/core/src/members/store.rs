@@ -314,15 +314,23 @@ pub fn restore(tx: &Transaction, id: &str) -> Result<Member> {
     get(tx, id)
 }
 
-/// Deletes a member and everything that is only about them (roles, tags).
+/// Erases a member: the row and everything that is only about them (roles, tags, their entries
+/// in the search index) go, and one anonymous count is added to `member_erasure` for this month
+/// and the member's source, in the same transaction. `members/erasure.rs` tells how nothing
+/// personal is left behind in the file.
 pub fn delete(tx: &Transaction, id: &str) -> Result<()> {
-    let deleted = tx.execute("DELETE FROM member WHERE id = ?1", [id])?;
-    if deleted == 0 {
-        return Err(CoreError::NotFound {
+    let source: String = tx
+        .query_row("SELECT source FROM member WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or_else(|| CoreError::NotFound {
             what: "member",
             id: id.to_owned(),
-        });
-    }
+        })?;
+    super::erasure::wipe_on_delete(tx)?;
+    tx.execute("DELETE FROM member WHERE id = ?1", [id])?;
+    super::erasure::record(tx, &source)?;
     Ok(())
 }
 
