@@ -144,6 +144,10 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // Freed pages are zeroed, not left with old rows in them: an erased member (and every old
+    // copy of their row that page splits and updates left behind) is really gone from the file.
+    // It must be on for every connection, as any write may free a page.
+    conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(())
 }
 

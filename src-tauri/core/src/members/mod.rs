@@ -2,15 +2,22 @@
 //!
 //! `model` holds the types that cross into the UI, `input` turns what someone typed into a
 //! validated record, `store` reads and writes them, and `demo` makes a believable community for
-//! a first look at the app.
+//! a first look at the app. `export` writes mailing lists and backups, `merge` joins two records
+//! of one person, and `erasure` keeps the anonymous count of deleted members.
 
 pub mod demo;
+mod erasure;
+pub mod export;
 mod input;
+pub mod merge;
 mod model;
 mod search;
 mod store;
 
+pub use erasure::{erasure_counts, ErasureCount};
+pub use export::{all_members_csv, mailing_list, AudienceFilter, MailingListFormat};
 pub use input::{normalize_email, normalize_tags};
+pub use merge::{merge, merge_preview, MergeChoices, MergePreview, MergeSide};
 pub use model::{Member, MemberInput, MemberList, MemberQuery, MemberSource, PracticeLevel, Role};
 pub use search::list;
 pub use store::{archive, create, delete, get, restore, update};

@@ -11,7 +11,7 @@ use crate::error::{CoreError, Result};
 use crate::ids;
 use crate::text::fold;
 
-pub(super) const SELECT_MEMBER: &str = "
+pub(crate) const SELECT_MEMBER: &str = "
     SELECT m.id, m.name, m.email, m.phone, m.practice_level, m.email_consent, m.consent_on,
            m.unsubscribed_at, m.joined_on, m.source, m.profile_url, m.notes, m.check_in_code,
            m.created_at, m.updated_at, m.archived_at,
@@ -39,7 +39,7 @@ fn bad_value(column: usize, what: &str, value: &str) -> rusqlite::Error {
     )
 }
 
-pub(super) fn member_from_row(row: &Row<'_>) -> rusqlite::Result<Member> {
+pub(crate) fn member_from_row(row: &Row<'_>) -> rusqlite::Result<Member> {
     let level: String = row.get(4)?;
     let source: String = row.get(9)?;
     let roles: Option<String> = row.get(16)?;
@@ -118,7 +118,7 @@ fn ensure_email_free(tx: &Transaction, clean: &CleanMember, except_id: Option<&s
     }
 }
 
-fn search_text(clean: &CleanMember) -> String {
+pub(crate) fn search_text(clean: &CleanMember) -> String {
     format!(
         "{}\n{}\n{}",
         fold(&clean.name),
@@ -127,7 +127,11 @@ fn search_text(clean: &CleanMember) -> String {
     )
 }
 
-fn replace_roles_and_tags(tx: &Transaction, id: &str, clean: &CleanMember) -> Result<()> {
+pub(crate) fn replace_roles_and_tags(
+    tx: &Transaction,
+    id: &str,
+    clean: &CleanMember,
+) -> Result<()> {
     tx.execute("DELETE FROM member_role WHERE member_id = ?1", [id])?;
     tx.execute("DELETE FROM member_tag WHERE member_id = ?1", [id])?;
     let mut role =
@@ -250,14 +254,22 @@ pub fn restore(tx: &Transaction, id: &str) -> Result<Member> {
     get(tx, id)
 }
 
-/// Deletes a member and everything that is only about them (roles, tags).
+/// Erases a member: the row and everything that is only about them (roles, tags, their entries
+/// in the search index) go, and one anonymous count is added to `member_erasure` for this month
+/// and the member's source, in the same transaction. `members/erasure.rs` tells how nothing
+/// personal is left behind in the file.
 pub fn delete(tx: &Transaction, id: &str) -> Result<()> {
-    let deleted = tx.execute("DELETE FROM member WHERE id = ?1", [id])?;
-    if deleted == 0 {
-        return Err(CoreError::NotFound {
+    let source: String = tx
+        .query_row("SELECT source FROM member WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or_else(|| CoreError::NotFound {
             what: "member",
             id: id.to_owned(),
-        });
-    }
+        })?;
+    super::erasure::wipe_on_delete(tx)?;
+    tx.execute("DELETE FROM member WHERE id = ?1", [id])?;
+    super::erasure::record(tx, &source)?;
     Ok(())
 }

@@ -1,0 +1,75 @@
+//! Erasure: when an organizer deletes a member, the person goes and only a number stays.
+//!
+//! The community's numbers must stay honest ("we lost 12 Meetup members in March") without
+//! keeping anything about who they were, so each deletion adds one to an anonymous count per
+//! month and source (`member_erasure`), in the same transaction as the deletion (GDPR Art. 17:
+//! the right to erasure; the count is not personal data).
+//!
+//! Deleting a row is not enough for "nothing personal is left in the file": SQLite leaves the
+//! bytes of deleted rows in free pages, and an FTS5 index removes entries lazily (a delete marker
+//! until its segments are merged). Every connection zeroes freed pages (`PRAGMA secure_delete`
+//! in `db::configure`), and [`wipe_on_delete`] makes the search index forget at once.
+
+use rusqlite::{Connection, Transaction};
+use serde::Serialize;
+
+use super::model::MemberSource;
+use crate::error::Result;
+
+/// How many members from one source were erased in one month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ErasureCount {
+    /// `YYYY-MM` on the organizer's calendar.
+    pub month: String,
+    pub source: MemberSource,
+    pub count: u32,
+}
+
+/// FTS5 `secure-delete` (SQLite ≥ 3.44): a deleted row's trigrams are removed from the search
+/// index at once instead of being hidden behind a delete marker until the next merge. The
+/// option is stored in the index's config table, so setting it again is a no-op.
+///
+/// Copies of old pages can still sit in the `-wal` file until SQLite reuses it after the next
+/// checkpoint; that file is overwritten and removed when the app closes, not kept.
+pub(crate) fn wipe_on_delete(tx: &Transaction) -> Result<()> {
+    tx.execute(
+        "INSERT INTO member_search (member_search, rank) VALUES ('secure-delete', 1)",
+        [],
+    )?;
+    Ok(())
+}
+
+/// Counts one erasure of a member from `source` this month (an upsert: count + 1).
+pub(crate) fn record(tx: &Transaction, source: &str) -> Result<()> {
+    let month = super::store::today().strftime("%Y-%m").to_string();
+    tx.execute(
+        "INSERT INTO member_erasure (month, source, count) VALUES (?1, ?2, 1)
+         ON CONFLICT (month, source) DO UPDATE SET count = count + 1",
+        [&month, source],
+    )?;
+    Ok(())
+}
+
+/// Every erasure count, oldest month first, then by source.
+pub fn erasure_counts(conn: &Connection) -> Result<Vec<ErasureCount>> {
+    let mut stmt =
+        conn.prepare("SELECT month, source, count FROM member_erasure ORDER BY month, source")?;
+    let counts = stmt
+        .query_map([], |r| {
+            let source: String = r.get(1)?;
+            Ok(ErasureCount {
+                month: r.get(0)?,
+                source: MemberSource::parse(&source).ok_or_else(|| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        1,
+                        rusqlite::types::Type::Text,
+                        format!("unknown source {source:?}").into(),
+                    )
+                })?,
+                count: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(counts)
+}

@@ -1,0 +1,116 @@
+//! Erasure: deleting a member counts one anonymous erasure and leaves nothing personal in the
+//! SQLite file, not in free pages and not in the search index.
+#![allow(clippy::unwrap_used)] // test helpers: a panic is a failed test with its line
+
+mod common;
+
+use common::{add, open, sql};
+use guildhall_core::members::{self, MemberInput, MemberSource};
+
+#[test]
+fn deleting_counts_one_erasure_per_month_and_source() {
+    let (_dir, db) = open();
+    let a = add(
+        &db,
+        MemberInput {
+            name: "Ada".into(),
+            ..Default::default()
+        },
+    );
+    let b = add(
+        &db,
+        MemberInput {
+            name: "Bea".into(),
+            ..Default::default()
+        },
+    );
+    let c = add(
+        &db,
+        MemberInput {
+            name: "Cy".into(),
+            ..Default::default()
+        },
+    );
+    sql(
+        &db,
+        "UPDATE member SET source = 'meetup' WHERE id = ?1",
+        &c.id,
+    );
+    for id in [&a.id, &b.id, &c.id] {
+        db.write(|tx| members::delete(tx, id)).unwrap();
+    }
+    // A failed delete counts nothing.
+    assert!(db.write(|tx| members::delete(tx, &a.id)).is_err());
+    let month = jiff::Zoned::now().strftime("%Y-%m").to_string();
+    let counts: Vec<(String, MemberSource, u32)> = db
+        .read(members::erasure_counts)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.month, e.source, e.count))
+        .collect();
+    assert_eq!(
+        counts,
+        vec![
+            (month.clone(), MemberSource::Manual, 2),
+            (month, MemberSource::Meetup, 1)
+        ]
+    );
+}
+
+#[test]
+fn an_erased_member_leaves_no_trace_in_the_file() {
+    let (dir, db) = open();
+    let secret = add(
+        &db,
+        MemberInput {
+            name: "Quetzalcoatl Xylophonist".into(),
+            email: Some("quetzal.xylo@example.org".into()),
+            phone: Some("+44 7700 900777".into()),
+            tags: vec!["zanzibarian".into()],
+            notes: "Secretnotes about Quetzalcoatl".into(),
+            ..Default::default()
+        },
+    );
+    // Neighbours after it, so its index entries are merged into an older segment.
+    for i in 0..50 {
+        add(
+            &db,
+            MemberInput {
+                name: format!("Neighbour {i}"),
+                ..Default::default()
+            },
+        );
+    }
+    db.write(|tx| members::delete(tx, &secret.id)).unwrap();
+    let found = db
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM member_search WHERE member_search MATCH 'quetzal'",
+                [],
+                |r| r.get::<_, i64>(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(found, 0);
+    drop(db); // the last connection checkpoints the WAL into the file and removes it
+    let path = dir.path().join(guildhall_core::db::DB_FILE_NAME);
+    assert!(!path.with_extension("sqlite3-wal").exists());
+    let bytes = std::fs::read(&path).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    // Whole values from the row, and trigrams that only the search index holds.
+    let traces = [
+        "Quetzalcoatl",
+        "Xylophonist",
+        "quetzal",
+        "900777",
+        "zanzibar",
+        "Secretnotes",
+        &secret.check_in_code,
+        "xyl",
+        "ylo",
+        "zib",
+    ];
+    for trace in traces {
+        assert!(!text.contains(trace), "{trace} is still in the file");
+    }
+}
