@@ -17,7 +17,7 @@ BUILD_PACKAGES := build-essential pkg-config file libwebkit2gtk-4.1-dev librsvg2
 TEST_PACKAGES  := xvfb xauth webkit2gtk-driver
 
 .PHONY: help run test app ui lint fmt-check clippy ui-check bindings bindings-check \
-        test-core test-rust test-ui e2e screenshot bundle clean \
+        test-core test-rust test-ui test-interop e2e screenshot bundle clean \
         system-deps test-system-deps node-deps python-deps driver-deps
 
 help:
@@ -25,6 +25,7 @@ help:
 	@echo "make test        install what is missing and run every check and test"
 	@echo "make e2e         only the end-to-end tests (real app under Xvfb)"
 	@echo "make test-core   only the core crate's tests (fast)"
+	@echo "make bench       the speed benchmarks (release builds; prints ratios)"
 	@echo "make bindings    regenerate ui/src/lib/bindings.ts from the Rust commands"
 	@echo "make screenshot  retake docs/screenshot.png"
 	@echo "make bundle      build a .deb (target/release/bundle/deb)"
@@ -69,6 +70,7 @@ test: test-system-deps node-deps python-deps driver-deps
 	$(MAKE) --no-print-directory bindings-check
 	$(MAKE) --no-print-directory test-rust
 	$(MAKE) --no-print-directory test-ui
+	$(MAKE) --no-print-directory test-interop
 	$(MAKE) --no-print-directory e2e
 	@echo "make test: every check passed"
 
@@ -99,6 +101,11 @@ test-rust: ui
 
 test-ui: node-deps
 	cd ui && npx vitest run
+
+# Files we write, read back by parsers we did not write (tests/interop, Python).
+test-interop: python-deps
+	INTEROP_OUT=target/interop cargo test -p guildhall-core --test vcard interop_vcard_file
+	$(VENV)/bin/pytest tests/interop -p no:cacheprovider
 
 e2e: test-system-deps python-deps driver-deps app
 	$(XVFB) $(VENV)/bin/pytest tests/e2e -p no:cacheprovider
