@@ -2,6 +2,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod files;
 pub mod state;
 
 use tauri::{Manager, Runtime};
@@ -24,6 +25,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         demo::demo_status,
         demo::load_demo,
         demo::remove_demo,
+        exports::export_members,
+        exports::export_mailing_list,
+        merge::merge_preview,
+        merge::merge_members,
     ])
 }
 
@@ -40,10 +45,12 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
 
 pub fn run() {
     with_commands(tauri::Builder::default())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let dir = guildhall_core::db::data_dir(|| app.path().app_data_dir().ok())
                 .ok_or("no folder for the app's data could be found; set GUILDHALL_DATA_DIR")?;
-            app.manage(AppState::open(dir));
+            let files = files::NativeDialogs(app.handle().clone());
+            app.manage(AppState::open(dir).with_file_picker(files));
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -6,19 +6,36 @@ use std::path::PathBuf;
 use guildhall_core::Database;
 
 use crate::error::CommandError;
+use crate::files::{FilePicker, NoDialogs};
 
 pub struct AppState {
     db: Result<Database, CommandError>,
     data_dir: PathBuf,
+    files: Box<dyn FilePicker>,
 }
 
 impl AppState {
+    /// Opens the database in `data_dir`; file dialogs answer only from the environment until
+    /// [`AppState::with_file_picker`] gives real ones.
     pub fn open(data_dir: PathBuf) -> Self {
         let db = Database::open_in(&data_dir).map_err(CommandError::from);
         if let Err(e) = &db {
             eprintln!("guildhall: cannot open the database: {e}");
         }
-        AppState { db, data_dir }
+        AppState {
+            db,
+            data_dir,
+            files: Box::new(NoDialogs),
+        }
+    }
+
+    pub fn with_file_picker(mut self, files: impl FilePicker + 'static) -> Self {
+        self.files = Box::new(files);
+        self
+    }
+
+    pub fn files(&self) -> &dyn FilePicker {
+        self.files.as_ref()
     }
 
     pub fn db(&self) -> Result<&Database, CommandError> {

@@ -2,4 +2,6 @@
 
 pub mod app;
 pub mod demo;
+pub mod exports;
 pub mod members;
+pub mod merge;

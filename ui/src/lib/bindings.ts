@@ -17,6 +17,12 @@ export const commands = {
 	demoStatus: () => typedError<DemoStatus, CommandError_Serialize>(__TAURI_INVOKE("demo_status")),
 	loadDemo: () => typedError<DemoStatus, CommandError_Serialize>(__TAURI_INVOKE("load_demo")),
 	removeDemo: () => typedError<DemoStatus, CommandError_Serialize>(__TAURI_INVOKE("remove_demo")),
+	/**  Asks where to save every member as CSV and writes them; `None` when cancelled. */
+	exportMembers: () => typedError<ExportResult | null, CommandError_Serialize>(__TAURI_INVOKE("export_members")),
+	/**  Asks where to save a mailing list and writes it; `None` when cancelled. */
+	exportMailingList: (filter: AudienceFilter_Deserialize, format: MailingListFormat) => typedError<ExportResult | null, CommandError_Serialize>(__TAURI_INVOKE("export_mailing_list", { filter, format })),
+	mergePreview: (keepId: string, otherId: string) => typedError<MergePreview_Serialize, CommandError_Serialize>(__TAURI_INVOKE("merge_preview", { keepId, otherId })),
+	mergeMembers: (keepId: string, otherId: string, choices: MergeChoices_Deserialize) => typedError<Member_Serialize, CommandError_Serialize>(__TAURI_INVOKE("merge_members", { keepId, otherId, choices })),
 };
 
 /* Types */
@@ -36,6 +42,34 @@ export type AppInfo_Serialize = {
 	databasePath: string,
 	/**  Set when the database could not be opened; the UI shows it instead of the app. */
 	startupError: CommandError_Serialize | null,
+};
+
+/**
+ *  Who a mailing list is for. A member matches when it has ANY of `tags` (no tags: no tag
+ *  filter), AND the `role` if one is given, AND the `level` if one is given.
+ */
+export type AudienceFilter = AudienceFilter_Serialize | AudienceFilter_Deserialize;
+
+/**
+ *  Who a mailing list is for. A member matches when it has ANY of `tags` (no tags: no tag
+ *  filter), AND the `role` if one is given, AND the `level` if one is given.
+ */
+export type AudienceFilter_Deserialize = {
+	/**  Compared as tags are stored: case-insensitively, spaces collapsed. */
+	tags?: string[],
+	role?: Role | null,
+	level?: PracticeLevel | null,
+};
+
+/**
+ *  Who a mailing list is for. A member matches when it has ANY of `tags` (no tags: no tag
+ *  filter), AND the `role` if one is given, AND the `level` if one is given.
+ */
+export type AudienceFilter_Serialize = {
+	/**  Compared as tags are stored: case-insensitively, spaces collapsed. */
+	tags: string[],
+	role: Role | null,
+	level: PracticeLevel | null,
 };
 
 export type CommandError = CommandError_Serialize | CommandError_Deserialize;
@@ -78,12 +112,83 @@ export type CommandError_Serialize =
 /**  Anything else: shown as a notice, details in the log. */
 { kind: "internal"; message: string };
 
+/**  The merged member's email consent, with the default choice of email. */
+export type ConsentOutcome = ConsentOutcome_Serialize | ConsentOutcome_Deserialize;
+
+/**  The merged member's email consent, with the default choice of email. */
+export type ConsentOutcome_Deserialize = {
+	emailConsent: boolean,
+	consentOn?: string | null,
+	unsubscribedAt?: string | null,
+};
+
+/**  The merged member's email consent, with the default choice of email. */
+export type ConsentOutcome_Serialize = {
+	emailConsent: boolean,
+	consentOn: string | null,
+	unsubscribedAt: string | null,
+};
+
 export type DemoStatus = {
 	/**  How many demo members are in the database (0 when none are loaded). */
 	demoMembers: number,
 	/**  How many members the organizer has entered or imported themselves. */
 	ownMembers: number,
 };
+
+export type ExportResult = {
+	path: string,
+	/**  How many members were written. */
+	count: number,
+};
+
+/**  One field on which the two members differ. */
+export type FieldDifference = FieldDifference_Serialize | FieldDifference_Deserialize;
+
+/**  One field on which the two members differ. */
+export type FieldDifference_Deserialize = {
+	field: MergeField,
+	keep?: string | null,
+	other?: string | null,
+	/**  What the merged member gets unless the organizer picks the other side. */
+	merged?: string | null,
+	/**  Where `merged` comes from; `None` when it combines both (notes). */
+	defaultSide?: MergeSide | null,
+	/**
+	 *  Whether [`MergeChoices`] can pick a side for this field; joined-on and notes follow
+	 *  fixed rules.
+	 */
+	choosable: boolean,
+};
+
+/**  One field on which the two members differ. */
+export type FieldDifference_Serialize = {
+	field: MergeField,
+	keep: string | null,
+	other: string | null,
+	/**  What the merged member gets unless the organizer picks the other side. */
+	merged: string | null,
+	/**  Where `merged` comes from; `None` when it combines both (notes). */
+	defaultSide: MergeSide | null,
+	/**
+	 *  Whether [`MergeChoices`] can pick a side for this field; joined-on and notes follow
+	 *  fixed rules.
+	 */
+	choosable: boolean,
+};
+
+/**  The shapes a mailing list can be written in. */
+export type MailingListFormat = 
+/**  `email,name,first_name,last_name,tags`: for spreadsheets and most tools. */
+"csv" | 
+/**  Mailchimp's contact import: `Email Address,First Name,Last Name,Tags`. */
+"mailchimp" | 
+/**  Listmonk's subscriber import: `email,name,attributes` (a JSON object). */
+"listmonk" | 
+/**  The addresses on one line, separated by ", ": to paste into a mail client's BCC. */
+"plain" | 
+/**  vCard 4.0 (RFC 6350), one card per member: for address books. */
+"vcard";
 
 /**  A member as stored. Timestamps are RFC 3339 in UTC; dates are `YYYY-MM-DD`. */
 export type Member = Member_Serialize | Member_Deserialize;
@@ -224,6 +329,58 @@ export type Member_Serialize = {
 	updatedAt: string,
 	archivedAt: string | null,
 };
+
+/**  The organizer's pick per field; `None` means the default shown in the preview. */
+export type MergeChoices = MergeChoices_Serialize | MergeChoices_Deserialize;
+
+/**  The organizer's pick per field; `None` means the default shown in the preview. */
+export type MergeChoices_Deserialize = {
+	name?: MergeSide | null,
+	email?: MergeSide | null,
+	phone?: MergeSide | null,
+	practiceLevel?: MergeSide | null,
+	profileUrl?: MergeSide | null,
+};
+
+/**  The organizer's pick per field; `None` means the default shown in the preview. */
+export type MergeChoices_Serialize = {
+	name: MergeSide | null,
+	email: MergeSide | null,
+	phone: MergeSide | null,
+	practiceLevel: MergeSide | null,
+	profileUrl: MergeSide | null,
+};
+
+export type MergeField = "name" | "email" | "phone" | "practiceLevel" | "profileUrl" | "joinedOn" | "notes";
+
+export type MergePreview = MergePreview_Serialize | MergePreview_Deserialize;
+
+export type MergePreview_Deserialize = {
+	keep: Member_Deserialize,
+	other: Member_Deserialize,
+	/**  Only the fields whose values differ, in the order of the editor. */
+	differences: FieldDifference_Deserialize[],
+	/**  Both members' tags together. */
+	tags: string[],
+	/**  Both members' roles together. */
+	roles: Role[],
+	consent: ConsentOutcome_Deserialize,
+};
+
+export type MergePreview_Serialize = {
+	keep: Member_Serialize,
+	other: Member_Serialize,
+	/**  Only the fields whose values differ, in the order of the editor. */
+	differences: FieldDifference_Serialize[],
+	/**  Both members' tags together. */
+	tags: string[],
+	/**  Both members' roles together. */
+	roles: Role[],
+	consent: ConsentOutcome_Serialize,
+};
+
+/**  Which of the two members a value comes from. */
+export type MergeSide = "keep" | "other";
 
 export type PracticeLevel = "newcomer" | "practitioner" | "expert";
 

@@ -1,0 +1,105 @@
+//! Files the organizer picks: native open/save dialogs, run from Rust so the webview needs no
+//! dialog or file-system permission, and writes that never leave a half-written file behind.
+//!
+//! Automated tests cannot reach a native dialog through WebDriver, so
+//! `GUILDHALL_DIALOG_OPEN_PATH` and `GUILDHALL_DIALOG_SAVE_PATH`, when set, are used instead of
+//! showing the open and save dialogs.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::error::CommandError;
+
+pub const OPEN_PATH_ENV: &str = "GUILDHALL_DIALOG_OPEN_PATH";
+pub const SAVE_PATH_ENV: &str = "GUILDHALL_DIALOG_SAVE_PATH";
+
+fn from_env(var: &str) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Where files come from and go to. The app shows native dialogs; the mock-runtime tests use
+/// [`NoDialogs`]. Either way the environment variables above take precedence.
+pub trait FilePicker: Send + Sync {
+    /// Asks for a file to open; `None` when the organizer cancels.
+    fn open(&self, title: &str, filters: &[(&str, &[&str])]) -> Option<PathBuf>;
+    /// Asks where to save; `None` when the organizer cancels.
+    fn save(&self, title: &str, file_name: &str) -> Option<PathBuf>;
+}
+
+pub fn pick_file(
+    picker: &dyn FilePicker,
+    title: &str,
+    filters: &[(&str, &[&str])],
+) -> Option<PathBuf> {
+    from_env(OPEN_PATH_ENV).or_else(|| picker.open(title, filters))
+}
+
+pub fn pick_save_path(picker: &dyn FilePicker, title: &str, file_name: &str) -> Option<PathBuf> {
+    from_env(SAVE_PATH_ENV).or_else(|| picker.save(title, file_name))
+}
+
+/// The native open/save dialogs (GTK on Linux).
+pub struct NativeDialogs<R: Runtime>(pub AppHandle<R>);
+
+impl<R: Runtime> FilePicker for NativeDialogs<R> {
+    fn open(&self, title: &str, filters: &[(&str, &[&str])]) -> Option<PathBuf> {
+        let mut dialog = self.0.dialog().file().set_title(title);
+        for (name, extensions) in filters {
+            dialog = dialog.add_filter(*name, extensions);
+        }
+        dialog.blocking_pick_file()?.into_path().ok()
+    }
+
+    fn save(&self, title: &str, file_name: &str) -> Option<PathBuf> {
+        self.0
+            .dialog()
+            .file()
+            .set_title(title)
+            .set_file_name(file_name)
+            .blocking_save_file()?
+            .into_path()
+            .ok()
+    }
+}
+
+/// No dialog at all: only the environment variables answer (tests, headless runs).
+pub struct NoDialogs;
+
+impl FilePicker for NoDialogs {
+    fn open(&self, _title: &str, _filters: &[(&str, &[&str])]) -> Option<PathBuf> {
+        None
+    }
+    fn save(&self, _title: &str, _file_name: &str) -> Option<PathBuf> {
+        None
+    }
+}
+
+/// Writes through `write` into a temporary file beside `path`, then renames it into place, so
+/// `path` holds either its old content or the complete new one, never a torn file.
+pub fn write_atomically<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<T, CommandError>,
+) -> Result<T, CommandError> {
+    let io_error = |e: std::io::Error| CommandError::Internal {
+        message: format!("could not write {}: {e}", path.display()),
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io_error)?;
+    let value = {
+        let mut out = std::io::BufWriter::new(temp.as_file_mut());
+        let value = write(&mut out)?;
+        out.flush().map_err(io_error)?;
+        value
+    };
+    temp.as_file().sync_all().map_err(io_error)?;
+    temp.persist(path).map_err(|e| io_error(e.error))?;
+    Ok(value)
+}
