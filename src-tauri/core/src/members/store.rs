@@ -15,7 +15,7 @@ use crate::text::fold;
 
 const DEFAULT_LIMIT: u32 = 500;
 
-const SELECT_MEMBER: &str = "
+pub(crate) const SELECT_MEMBER: &str = "
     SELECT m.id, m.name, m.email, m.phone, m.practice_level, m.email_consent, m.consent_on,
            m.unsubscribed_at, m.joined_on, m.source, m.profile_url, m.notes, m.check_in_code,
            m.created_at, m.updated_at, m.archived_at,
@@ -43,7 +43,7 @@ fn bad_value(column: usize, what: &str, value: &str) -> rusqlite::Error {
     )
 }
 
-fn member_from_row(row: &Row<'_>) -> rusqlite::Result<Member> {
+pub(crate) fn member_from_row(row: &Row<'_>) -> rusqlite::Result<Member> {
     let level: String = row.get(4)?;
     let source: String = row.get(9)?;
     let roles: Option<String> = row.get(16)?;
@@ -178,7 +178,7 @@ fn ensure_email_free(tx: &Transaction, clean: &CleanMember, except_id: Option<&s
     }
 }
 
-fn search_text(clean: &CleanMember) -> String {
+pub(crate) fn search_text(clean: &CleanMember) -> String {
     format!(
         "{}\n{}\n{}",
         fold(&clean.name),
