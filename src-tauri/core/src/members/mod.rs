@@ -5,6 +5,7 @@
 //! a first look at the app.
 
 pub mod demo;
+pub mod import;
 mod input;
 mod model;
 mod store;
