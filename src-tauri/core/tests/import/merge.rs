@@ -254,3 +254,43 @@ fn guildhall_export_round_trips_with_nothing_lost() {
     assert!(after.updated_at > zoe.updated_at);
     assert_eq!(all(&db).len(), 1);
 }
+
+#[test]
+fn a_guildhall_row_whose_check_in_code_is_taken_is_rejected_with_its_line() {
+    let (_dir, db) = open();
+    let first = Member {
+        profile_url: None,
+        ..zoe()
+    };
+    let second = Member {
+        id: "mem_SECOND0000000000".into(),
+        name: "Someone Else".into(),
+        email: Some("else@example.org".into()),
+        ..first.clone()
+    };
+    let csv = format!(
+        "{GUILDHALL_HEADER}\n{}\n{}\n",
+        export_line(&first),
+        export_line(&second)
+    );
+    let report = import(&db, csv.as_bytes());
+    assert_eq!(counts(&report), (1, 0, 0, 1));
+    assert!(!report.committed);
+    // Zoë's notes span two lines, so the second row starts on line 4.
+    assert_eq!(report.rejected_rows[0].line, 4);
+    assert!(
+        report.rejected_rows[0].reason.contains("check-in code"),
+        "{}",
+        report.rejected_rows[0].reason
+    );
+    assert!(all(&db).is_empty());
+
+    let skip = ImportOptions {
+        skip_bad_rows: true,
+        ..Default::default()
+    };
+    let report = try_import(&db, csv.as_bytes(), &skip).unwrap();
+    assert_eq!((counts(&report), report.committed), ((1, 0, 0, 1), true));
+    assert_eq!(all(&db).len(), 1);
+    assert_eq!(all(&db)[0].id, first.id);
+}

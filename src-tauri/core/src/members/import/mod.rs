@@ -9,14 +9,18 @@
 //! the organizer chose to skip them, one such row means nothing is written.
 //!
 //! The stages, each in its own file: `decode` (bytes to text), `parse` (CSV records with their
-//! line numbers), `mapping` (which column is which field), `row` (a record to a draft member),
-//! `write` (insert or update), and `model` (the types the UI sees).
+//! line numbers), `table` (header, row count, rows), `mapping` (which column is which field), `row` (a record to a draft member),
+//! `write` (recognise the member a row is about), `merge` (what an update changes), `insert`
+//! (new members in batches), and `model` (the types the UI sees).
 
 mod decode;
+mod insert;
 mod mapping;
+mod merge;
 mod model;
 mod parse;
 mod row;
+mod table;
 mod write;
 
 use std::borrow::Cow;
@@ -29,7 +33,7 @@ pub use model::{
     MemberField, RejectedRow,
 };
 
-use self::parse::Table;
+use self::table::Table;
 use self::write::{Outcome, RowError, Writer};
 use crate::db::Database;
 use crate::error::{CoreError, Result};
@@ -40,6 +44,10 @@ const PREVIEW_ROWS: usize = 5;
 
 /// Progress is reported after this many rows (and once at the end).
 const PROGRESS_EVERY: u32 = 1000;
+
+/// The page cache of the importing connection, as SQLite's negative KiB: room for 100k members
+/// with their indexes, allocated only as pages are used.
+const IMPORT_CACHE_KIB: i64 = -128 * 1024;
 
 /// The format and column mapping an import will use.
 struct Plan {
@@ -144,7 +152,31 @@ pub fn import(
     let decoded = decode::decode(bytes)?;
     let table = Table::read(&decoded.text)?;
 
+    // A large import touches more pages than the default cache holds, and each batch's
+    // statement journal would otherwise go to a temporary file; both settings belong to this
+    // connection only and are put back before it returns to the pool.
     let mut conn = db.connection()?;
+    let cache_size: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    let temp_store: i64 = conn.pragma_query_value(None, "temp_store", |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+    conn.pragma_update(None, "temp_store", 2)?; // MEMORY
+    let report = write_rows(&mut conn, &table, options, progress, cancel);
+    let restored = conn
+        .pragma_update(None, "cache_size", cache_size)
+        .and_then(|()| conn.pragma_update(None, "temp_store", temp_store));
+    let report = report?;
+    restored?;
+    Ok(report)
+}
+
+/// The import's one transaction: every row of `table`, then commit or roll back.
+fn write_rows(
+    conn: &mut Connection,
+    table: &Table<'_>,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(ImportProgress),
+    cancel: &AtomicBool,
+) -> Result<ImportReport> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let plan = plan(
         &tx,
@@ -193,7 +225,7 @@ pub fn import(
         }
         let outcome = row::draft(&fields, &plan.columns, &table.headers, lists)
             .map_err(RowError::Rejected)
-            .and_then(|draft| writer.write(draft));
+            .and_then(|draft| writer.write(line, draft));
         match outcome {
             Ok(Outcome::New) => report.new += 1,
             Ok(Outcome::Updated) => report.updated += 1,
@@ -208,6 +240,14 @@ pub fn import(
         if done % PROGRESS_EVERY == 0 {
             progress(ImportProgress { done, total });
         }
+    }
+    // Rows counted as new whose batch found them clashing are rejected after all.
+    let late = writer.finish()?;
+    report.new -= late.len() as u32;
+    report.rejected += late.len() as u32;
+    if !late.is_empty() {
+        report.rejected_rows.extend(late);
+        report.rejected_rows.sort_by_key(|r| r.line);
     }
     if done % PROGRESS_EVERY != 0 {
         progress(ImportProgress { done, total });

@@ -6,22 +6,24 @@
 //! keys of every existing member are loaded once into maps, and members added by the import go
 //! into the maps too, so a second row with the same email updates the first instead of failing.
 //!
-//! Updating never loses what the organizer has: a cell with a value overwrites, an empty cell
-//! keeps what is there, tags and roles are added to, and the joined day only moves earlier (a
-//! later event's report must not make a long-time member look new). A row that changes nothing
-//! is counted as unchanged and not written, so re-importing a file is a no-op.
+//! What an update changes is decided by `merge`; a row that changes nothing is counted as
+//! unchanged and not written, so re-importing a file is a no-op.
 //!
 //! Like `store::insert`, every write keeps `name_key` and `search_text` in step with the fields
-//! they are folded from (the FTS index follows by trigger).
+//! they are folded from (the FTS index follows by trigger). New members go through `insert`'s
+//! batches; updates are written one by one.
 
 use std::collections::HashMap;
 
-use rusqlite::{params, ErrorCode, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 
+use super::insert::{is_clash, Batch, NewMember};
+use super::merge::merge;
+use super::model::RejectedRow;
 use super::row::{profile_key, Draft};
 use crate::error::CoreError;
 use crate::ids;
-use crate::members::input::{clean, normalize_email, normalize_tags, CleanMember};
+use crate::members::input::{clean, normalize_email, CleanMember};
 use crate::members::model::{Member, MemberSource};
 use crate::members::store::{member_from_row, now, search_text, today, SELECT_MEMBER};
 use crate::text::fold;
@@ -49,32 +51,18 @@ fn rejected(err: CoreError) -> RowError {
     RowError::Rejected(err.to_string())
 }
 
+const CLASH: &str =
+    "it clashes with another member (same id, email, profile URL or check-in code).";
+
 /// A unique index said no: the row is someone the maps did not know as the same person (a
 /// Guildhall row whose id or check-in code another member has).
 fn conflict(e: rusqlite::Error) -> RowError {
-    match &e {
-        rusqlite::Error::SqliteFailure(f, _)
-            if f.code == ErrorCode::ConstraintViolation
-                && matches!(
-                    f.extended_code,
-                    rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-                        | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
-                ) =>
-        {
-            RowError::Rejected(
-                "it clashes with another member (same id, email, profile URL or check-in code)."
-                    .into(),
-            )
-        }
-        _ => e.into(),
+    if is_clash(&e) {
+        RowError::Rejected(CLASH.into())
+    } else {
+        e.into()
     }
 }
-
-const INSERT: &str = "
-    INSERT INTO member (id, name, email, email_key, phone, practice_level, email_consent,
-                        consent_on, unsubscribed_at, joined_on, source, profile_url, notes,
-                        check_in_code, name_key, search_text, created_at, updated_at, archived_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
 
 const UPDATE: &str = "
     UPDATE member SET name = ?2, email = ?3, email_key = ?4, phone = ?5, practice_level = ?6,
@@ -91,6 +79,9 @@ pub(crate) struct Writer<'a> {
     by_email: HashMap<String, String>,
     by_profile: HashMap<String, String>,
     select_by_id: String,
+    batch: Batch,
+    /// Rows that were counted as new but whose batch found them clashing.
+    late_rejections: Vec<RejectedRow>,
 }
 
 impl<'a> Writer<'a> {
@@ -114,14 +105,17 @@ impl<'a> Writer<'a> {
                 by_email.insert(key, id);
             }
         }
+        let now = now();
         Ok(Writer {
             tx,
             source,
-            now: now(),
+            batch: Batch::new(now.clone()),
+            now,
             today: today().to_string(),
             by_email,
             by_profile,
             select_by_id: format!("{SELECT_MEMBER} WHERE m.id = ?1"),
+            late_rejections: Vec::new(),
         })
     }
 
@@ -132,9 +126,60 @@ impl<'a> Writer<'a> {
             .optional()
     }
 
-    pub(crate) fn write(&mut self, draft: Draft) -> Result<Outcome, RowError> {
+    /// Writes what is still held back, and returns the rows that turned out to clash.
+    pub(crate) fn finish(mut self) -> Result<Vec<RejectedRow>, CoreError> {
+        self.flush()?;
+        Ok(self.late_rejections)
+    }
+
+    fn flush(&mut self) -> Result<(), CoreError> {
+        for member in self.batch.flush(self.tx)? {
+            // Not written after all: nobody can be recognised as this member.
+            if let Some(key) = &member.email_key {
+                if self.by_email.get(key) == Some(&member.id) {
+                    self.by_email.remove(key);
+                }
+            }
+            if let Some(key) = &member.profile_key {
+                if self.by_profile.get(key) == Some(&member.id) {
+                    self.by_profile.remove(key);
+                }
+            }
+            self.late_rejections.push(RejectedRow {
+                line: member.line,
+                reason: CLASH.into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether the row may be about a member still held back in the batch.
+    fn about_held_back(
+        &self,
+        id: Option<&str>,
+        email: Option<&str>,
+        profile: Option<&str>,
+    ) -> bool {
+        let by_email = email.and_then(|k| self.by_email.get(k)).map(String::as_str);
+        let by_profile = profile
+            .and_then(|k| self.by_profile.get(k))
+            .map(String::as_str);
+        [id, by_email, by_profile]
+            .into_iter()
+            .flatten()
+            .any(|id| self.batch.holds(id))
+    }
+
+    pub(crate) fn write(&mut self, line: u32, draft: Draft) -> Result<Outcome, RowError> {
         let clean = clean(&draft.input).map_err(rejected)?;
         let profile = draft.profile_url.as_deref().map(profile_key);
+        if self.about_held_back(
+            draft.extra.id.as_deref(),
+            clean.email_key.as_deref(),
+            profile.as_deref(),
+        ) {
+            self.flush().map_err(RowError::Fatal)?;
+        }
         let by_email = clean
             .email_key
             .as_ref()
@@ -154,7 +199,7 @@ impl<'a> Writer<'a> {
             .or_else(|| by_email.clone())
             .or_else(|| by_profile.clone());
         let Some(target) = target else {
-            return self.insert(&draft, &clean, profile);
+            return self.insert(line, draft, clean, profile);
         };
         if by_email.as_ref().is_some_and(|id| *id != target) {
             return Err(RowError::Rejected(format!(
@@ -181,64 +226,58 @@ impl<'a> Writer<'a> {
 
     fn insert(
         &mut self,
-        draft: &Draft,
-        clean: &CleanMember,
-        profile: Option<String>,
+        line: u32,
+        draft: Draft,
+        clean: CleanMember,
+        profile_key: Option<String>,
     ) -> Result<Outcome, RowError> {
-        let extra = &draft.extra;
-        let id = extra.id.clone().unwrap_or_else(ids::member_id);
-        let check_in_code = extra
-            .check_in_code
-            .clone()
-            .unwrap_or_else(ids::check_in_code);
-        let consent_on = clean.email_consent.then(|| {
-            clean
-                .consent_on
-                .map_or_else(|| self.today.clone(), |d| d.to_string())
-        });
-        let joined_on = clean
-            .joined_on
-            .map_or_else(|| self.today.clone(), |d| d.to_string());
-        let created_at = extra.created_at.as_deref().unwrap_or(&self.now);
-        let updated_at = extra.updated_at.as_deref().unwrap_or(created_at);
-        self.tx
-            .prepare_cached(INSERT)?
-            .execute(params![
-                id,
-                clean.name,
-                clean.email,
-                clean.email_key,
-                clean.phone,
-                clean.practice_level.as_str(),
-                clean.email_consent,
-                consent_on,
-                extra.unsubscribed_at,
-                joined_on,
-                extra.source.unwrap_or(self.source).as_str(),
-                draft.profile_url,
-                clean.notes,
-                check_in_code,
-                fold(&clean.name),
-                search_text(clean),
-                created_at,
-                updated_at,
-                extra.archived_at,
-            ])
-            .map_err(conflict)?;
-        self.add_roles_and_tags(
-            &id,
-            clean.roles.iter().map(|r| r.as_str()),
-            clean.tags.iter().map(String::as_str),
-        )?;
-        if let Some(key) = &clean.email_key {
-            self.by_email.insert(key.clone(), id.clone());
+        let extra = draft.extra;
+        let today = &self.today;
+        let member = NewMember {
+            line,
+            id: extra.id.unwrap_or_else(ids::member_id),
+            name_key: fold(&clean.name),
+            search_text: search_text(&clean),
+            consent_on: clean.email_consent.then(|| {
+                clean
+                    .consent_on
+                    .map_or_else(|| today.clone(), |d| d.to_string())
+            }),
+            joined_on: clean
+                .joined_on
+                .map_or_else(|| today.clone(), |d| d.to_string()),
+            name: clean.name,
+            email: clean.email,
+            email_key: clean.email_key,
+            phone: clean.phone,
+            practice_level: clean.practice_level,
+            email_consent: clean.email_consent,
+            unsubscribed_at: extra.unsubscribed_at,
+            source: extra.source.unwrap_or(self.source),
+            profile_url: draft.profile_url,
+            profile_key,
+            notes: clean.notes,
+            check_in_code: extra.check_in_code.unwrap_or_else(ids::check_in_code),
+            created_at: extra.created_at,
+            updated_at: extra.updated_at,
+            archived_at: extra.archived_at,
+            roles: clean.roles,
+            tags: clean.tags,
+        };
+        // Known at once, so that a later row for the same person finds this one.
+        if let Some(key) = &member.email_key {
+            self.by_email.insert(key.clone(), member.id.clone());
         }
-        if let Some(key) = profile {
-            self.by_profile.insert(key, id);
+        if let Some(key) = &member.profile_key {
+            self.by_profile.insert(key.clone(), member.id.clone());
+        }
+        if self.batch.push(member) {
+            self.flush().map_err(RowError::Fatal)?;
         }
         Ok(Outcome::New)
     }
 
+    /// Adds roles and tags an existing member does not have yet.
     fn add_roles_and_tags<'r>(
         &self,
         id: &str,
@@ -267,62 +306,7 @@ impl<'a> Writer<'a> {
         clean: CleanMember,
         profile: Option<String>,
     ) -> Result<Outcome, RowError> {
-        let mut roles = existing.roles.clone();
-        roles.extend(clean.roles.iter().filter(|r| !existing.roles.contains(r)));
-        roles.sort();
-        let mut tags = existing.tags.clone();
-        tags.extend(clean.tags.iter().cloned());
-        let tags = normalize_tags(&tags).map_err(rejected)?;
-        let email_consent = if draft.consent_given {
-            clean.email_consent
-        } else {
-            existing.email_consent
-        };
-        let consent_on = email_consent.then(|| {
-            clean
-                .consent_on
-                .map(|d| d.to_string())
-                .or_else(|| existing.consent_on.clone())
-                .unwrap_or_else(|| self.today.clone())
-        });
-        let joined_on = match (&existing.joined_on, clean.joined_on) {
-            (Some(old), Some(new)) => Some(old.clone().min(new.to_string())),
-            (old, new) => old.clone().or_else(|| new.map(|d| d.to_string())),
-        };
-        let extra = &draft.extra;
-        let merged = Member {
-            name: clean.name,
-            email: clean.email.or_else(|| existing.email.clone()),
-            phone: clean.phone.or_else(|| existing.phone.clone()),
-            practice_level: if draft.level_given {
-                clean.practice_level
-            } else {
-                existing.practice_level
-            },
-            roles,
-            tags,
-            email_consent,
-            consent_on,
-            unsubscribed_at: extra
-                .unsubscribed_at
-                .clone()
-                .or_else(|| existing.unsubscribed_at.clone()),
-            joined_on,
-            profile_url: draft
-                .profile_url
-                .clone()
-                .or_else(|| existing.profile_url.clone()),
-            notes: if clean.notes.is_empty() {
-                existing.notes.clone()
-            } else {
-                clean.notes
-            },
-            archived_at: extra
-                .archived_at
-                .clone()
-                .or_else(|| existing.archived_at.clone()),
-            ..existing.clone()
-        };
+        let merged = merge(&existing, draft, clean, &self.today).map_err(rejected)?;
         if merged == existing {
             return Ok(Outcome::Unchanged);
         }
