@@ -2,12 +2,12 @@
 //! speed (the tests deliberately assert nothing about time):
 //!
 //! ```sh
-//! cargo run --release -p guildhall-core --example import_bench -- 100000
+//! cargo run --release -p guildhall-core --example import_bench -- 100000 [members.csv]
 //! ```
 //!
 //! Prints the time of a preview, of the first import (all new), and of a re-import of the same
-//! file (all unchanged). The CSV is also written next to the database, so the same file can be
-//! fed to the sqlite3 shell's `.import` for comparison.
+//! file (all unchanged). With a second argument the generated CSV is also saved there, to feed
+//! the same file to the sqlite3 shell's `.import` for comparison.
 #![allow(clippy::unwrap_used, clippy::print_stdout)] // a measuring tool, not app code
 
 use std::sync::atomic::AtomicBool;
@@ -47,7 +47,9 @@ fn main() {
         .unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
     let csv = generate(n);
-    std::fs::write(dir.path().join("members.csv"), &csv).unwrap();
+    if let Some(path) = std::env::args().nth(2) {
+        std::fs::write(path, &csv).unwrap();
+    }
     let db = Database::open_in(dir.path()).unwrap();
     println!("{n} rows, {:.1} MB", csv.len() as f64 / 1e6);
 
