@@ -8,6 +8,7 @@
 pub mod demo;
 mod erasure;
 pub mod export;
+pub mod import;
 mod input;
 pub mod merge;
 mod model;

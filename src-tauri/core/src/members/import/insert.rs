@@ -1,0 +1,218 @@
+//! New members are inserted in batches of multi-row INSERTs rather than one statement per row.
+//!
+//! Why: the member table keeps its FTS5 search index in step by trigger, and every statement
+//! that fires it opens a statement savepoint, at which FTS5 flushes its pending terms to a new
+//! index segment (and then merges segments). Row by row, that is one segment per member and
+//! dominates a large import; a batch is one flush for a few hundred members.
+//!
+//! A batch is held back until it is full, or until a row needs to read a member it holds (a
+//! second row for the same person), or the import ends. If a batch breaks a unique index (only
+//! a Guildhall row can: an id or check-in code already taken), its rows are retried one by one
+//! and just the clashing ones are handed back as rejected; the statement's own savepoint has
+//! already undone the failed batch.
+
+use rusqlite::{ErrorCode, Statement, ToSql, Transaction};
+
+use crate::error::{CoreError, Result};
+use crate::members::model::{MemberSource, PracticeLevel, Role};
+
+/// Members per INSERT: 19 parameters each, 19,000 in all, under SQLite's limit of 32,766.
+const BATCH: usize = 1000;
+
+const COLUMNS: &str = "id, name, email, email_key, phone, practice_level, email_consent, \
+    consent_on, unsubscribed_at, joined_on, source, profile_url, notes, check_in_code, name_key, \
+    search_text, created_at, updated_at, archived_at";
+const WIDTH: usize = 19;
+
+/// A member ready to insert, with the line of the row it comes from.
+#[derive(Debug)]
+pub(crate) struct NewMember {
+    pub line: u32,
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub email_key: Option<String>,
+    pub phone: Option<String>,
+    pub practice_level: PracticeLevel,
+    pub email_consent: bool,
+    pub consent_on: Option<String>,
+    pub unsubscribed_at: Option<String>,
+    pub joined_on: String,
+    pub source: MemberSource,
+    pub profile_url: Option<String>,
+    /// The comparison key of `profile_url` (see `row::profile_key`).
+    pub profile_key: Option<String>,
+    pub notes: String,
+    pub check_in_code: String,
+    pub name_key: String,
+    pub search_text: String,
+    /// `None`: the import's own time.
+    pub created_at: Option<String>,
+    pub updated_at: Option<String>,
+    pub archived_at: Option<String>,
+    pub roles: Vec<Role>,
+    pub tags: Vec<String>,
+}
+
+fn values_sql(table: &str, columns: &str, width: usize, rows: usize) -> String {
+    let one = format!("({})", vec!["?"; width].join(", "));
+    format!(
+        "INSERT INTO {table} ({columns}) VALUES {}",
+        vec![one; rows].join(", ")
+    )
+}
+
+/// A unique index or primary key said no.
+pub(crate) fn is_clash(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == ErrorCode::ConstraintViolation
+                && matches!(
+                    f.extended_code,
+                    rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                        | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                )
+    )
+}
+
+pub(crate) struct Batch {
+    rows: Vec<NewMember>,
+    now: String,
+    many_sql: String,
+    one_sql: String,
+}
+
+impl Batch {
+    pub(crate) fn new(now: String) -> Self {
+        Batch {
+            rows: Vec::with_capacity(BATCH),
+            now,
+            many_sql: values_sql("member", COLUMNS, WIDTH, BATCH),
+            one_sql: values_sql("member", COLUMNS, WIDTH, 1),
+        }
+    }
+
+    /// Adds a member; true when the batch is full and should be flushed.
+    pub(crate) fn push(&mut self, member: NewMember) -> bool {
+        self.rows.push(member);
+        self.rows.len() >= BATCH
+    }
+
+    /// Whether a member with this id is waiting in the batch.
+    pub(crate) fn holds(&self, id: &str) -> bool {
+        self.rows.iter().any(|m| m.id == id)
+    }
+
+    /// Writes the batch; returns the members that clashed with existing ones (not written).
+    pub(crate) fn flush(&mut self, tx: &Transaction) -> Result<Vec<NewMember>> {
+        let rows = std::mem::replace(&mut self.rows, Vec::with_capacity(BATCH));
+        let mut clashed = Vec::new();
+        if rows.is_empty() {
+            return Ok(clashed);
+        }
+        match self.insert(tx, &rows) {
+            Ok(()) => insert_lists(tx, &rows)?,
+            Err(e) if is_clash(&e) => {
+                for row in rows {
+                    let one = std::slice::from_ref(&row);
+                    match self.insert(tx, one) {
+                        Ok(()) => insert_lists(tx, one)?,
+                        Err(e) if is_clash(&e) => clashed.push(row),
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+        Ok(clashed)
+    }
+
+    fn insert(&self, tx: &Transaction, rows: &[NewMember]) -> rusqlite::Result<()> {
+        let (mut cached, mut fresh);
+        let stmt: &mut Statement<'_> = match rows.len() {
+            BATCH => {
+                cached = tx.prepare_cached(&self.many_sql)?;
+                &mut cached
+            }
+            1 => {
+                cached = tx.prepare_cached(&self.one_sql)?;
+                &mut cached
+            }
+            // A partial batch (the last one, or one written early): a statement of its own
+            // size, not kept in the statement cache.
+            n => {
+                fresh = tx.prepare(&values_sql("member", COLUMNS, WIDTH, n))?;
+                &mut fresh
+            }
+        };
+        for (i, m) in rows.iter().enumerate() {
+            let created_at = m.created_at.as_deref().unwrap_or(&self.now);
+            let values: [&dyn ToSql; WIDTH] = [
+                &m.id,
+                &m.name,
+                &m.email,
+                &m.email_key,
+                &m.phone,
+                &m.practice_level.as_str(),
+                &m.email_consent,
+                &m.consent_on,
+                &m.unsubscribed_at,
+                &m.joined_on,
+                &m.source.as_str(),
+                &m.profile_url,
+                &m.notes,
+                &m.check_in_code,
+                &m.name_key,
+                &m.search_text,
+                &created_at,
+                &m.updated_at.as_deref().unwrap_or(created_at),
+                &m.archived_at,
+            ];
+            bind(stmt, i * WIDTH, &values)?;
+        }
+        stmt.raw_execute()?;
+        Ok(())
+    }
+}
+
+fn bind(stmt: &mut Statement<'_>, offset: usize, values: &[&dyn ToSql]) -> rusqlite::Result<()> {
+    for (i, value) in values.iter().enumerate() {
+        stmt.raw_bind_parameter(offset + i + 1, *value)?;
+    }
+    Ok(())
+}
+
+/// The roles and tags of freshly inserted members (nothing there yet, so nothing to clash).
+/// Each list goes in as one JSON array of pairs: one statement whatever the count.
+fn insert_lists(tx: &Transaction, rows: &[NewMember]) -> Result<()> {
+    let roles: Vec<[&str; 2]> = rows
+        .iter()
+        .flat_map(|m| m.roles.iter().map(|r| [m.id.as_str(), r.as_str()]))
+        .collect();
+    let tags: Vec<[&str; 2]> = rows
+        .iter()
+        .flat_map(|m| m.tags.iter().map(|t| [m.id.as_str(), t.as_str()]))
+        .collect();
+    for (sql, pairs) in [
+        (
+            "INSERT INTO member_role (member_id, role)
+             SELECT value ->> 0, value ->> 1 FROM json_each(?1)",
+            roles,
+        ),
+        (
+            "INSERT INTO member_tag (member_id, tag)
+             SELECT value ->> 0, value ->> 1 FROM json_each(?1)",
+            tags,
+        ),
+    ] {
+        if !pairs.is_empty() {
+            let json = serde_json::to_string(&pairs).map_err(|e| CoreError::Io {
+                context: "could not encode the imported roles and tags".into(),
+                source: e.into(),
+            })?;
+            tx.prepare_cached(sql)?.execute([json])?;
+        }
+    }
+    Ok(())
+}

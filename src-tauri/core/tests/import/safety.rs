@@ -1,0 +1,187 @@
+//! An import either happens completely or not at all: one bad row, a cancel, a dry run or a
+//! broken file leave the database exactly as it was.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use guildhall_core::members::import::{self, ImportOptions, ImportProgress};
+use guildhall_core::members::{self, MemberInput};
+use guildhall_core::CoreError;
+
+use crate::{all, counts, dump, generated, open, preview, try_import, try_preview};
+
+fn with_one_member(db: &guildhall_core::Database) {
+    let ada = MemberInput {
+        name: "Ada".into(),
+        email: Some("ada@example.org".into()),
+        tags: vec!["rust".into()],
+        ..Default::default()
+    };
+    db.write(|tx| members::create(tx, &ada)).unwrap();
+}
+
+#[test]
+fn one_bad_row_among_ten_thousand_writes_nothing_unless_skipped() {
+    let (_dir, db) = open();
+    with_one_member(&db);
+    let before = dump(&db);
+    let (csv, bad_line) = generated(10_000, Some(6_789));
+
+    let report = try_import(&db, csv.as_bytes(), &ImportOptions::default()).unwrap();
+    assert!(!report.committed);
+    assert_eq!(counts(&report), (9_999, 0, 0, 1));
+    assert_eq!(report.rejected_rows.len(), 1);
+    assert_eq!(report.rejected_rows[0].line, bad_line);
+    assert!(
+        report.rejected_rows[0]
+            .reason
+            .contains("member6789.example.org"),
+        "{}",
+        report.rejected_rows[0].reason
+    );
+    assert_eq!(dump(&db), before);
+
+    let skip = ImportOptions {
+        skip_bad_rows: true,
+        ..Default::default()
+    };
+    let report = try_import(&db, csv.as_bytes(), &skip).unwrap();
+    assert!(report.committed);
+    assert_eq!(counts(&report), (9_999, 0, 0, 1));
+    assert_eq!(report.rejected_rows[0].line, bad_line);
+    assert_eq!(all(&db).len(), 10_000);
+}
+
+#[test]
+fn progress_is_reported_every_thousand_rows() {
+    let (_dir, db) = open();
+    let (csv, _) = generated(2_500, None);
+    let mut seen = Vec::new();
+    import::import(
+        &db,
+        csv.as_bytes(),
+        &ImportOptions::default(),
+        &mut |p: ImportProgress| seen.push((p.done, p.total)),
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(
+        seen,
+        vec![(0, 2_500), (1_000, 2_500), (2_000, 2_500), (2_500, 2_500)]
+    );
+}
+
+#[test]
+fn cancel_rolls_everything_back() {
+    let (_dir, db) = open();
+    with_one_member(&db);
+    let before = dump(&db);
+    let (csv, _) = generated(5_000, None);
+    let cancel = AtomicBool::new(false);
+    let err = import::import(
+        &db,
+        csv.as_bytes(),
+        &ImportOptions::default(),
+        &mut |p| {
+            if p.done >= 1_000 {
+                cancel.store(true, Ordering::Relaxed);
+            }
+        },
+        &cancel,
+    )
+    .unwrap_err();
+    assert!(matches!(err, CoreError::Cancelled), "{err:?}");
+    assert_eq!(dump(&db), before);
+}
+
+#[test]
+fn a_dry_run_counts_but_writes_nothing() {
+    let (_dir, db) = open();
+    with_one_member(&db);
+    let before = dump(&db);
+    let csv = "Name,Email,Tags\nAda,ADA@example.org,go\nGrace,grace@example.org,\n";
+    let options = ImportOptions {
+        dry_run: true,
+        ..Default::default()
+    };
+    let report = try_import(&db, csv.as_bytes(), &options).unwrap();
+    assert_eq!(counts(&report), (1, 1, 0, 0));
+    assert!(!report.committed);
+    assert_eq!(dump(&db), before);
+}
+
+fn file_error(err: CoreError) -> (Option<u32>, String) {
+    match err {
+        CoreError::InvalidFile { line, message } => (line, message),
+        other => panic!("expected an invalid file, got {other:?}"),
+    }
+}
+
+#[test]
+fn broken_files_are_refused_clearly_and_change_nothing() {
+    let (_dir, db) = open();
+    with_one_member(&db);
+    let before = dump(&db);
+    let mut garbage = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    garbage.extend((0u32..4096).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    let cases: Vec<(&str, Vec<u8>, Option<u32>, &str)> = vec![
+        ("binary", garbage, None, "not a text/CSV file"),
+        (
+            "UTF-8 mark, other bytes",
+            b"\xEF\xBB\xBFname\nM\xFCller\n".to_vec(),
+            Some(2),
+            "not",
+        ),
+        (
+            "UTF-16 mark, odd length",
+            b"\xFF\xFEn\0a\0m\0e\0\n".to_vec(),
+            None,
+            "UTF-16",
+        ),
+        ("empty", Vec::new(), None, "empty"),
+        ("blank", b"\n\r\n  \n".to_vec(), None, "empty"),
+        ("header only", b"name,email\r\n".to_vec(), None, "no rows"),
+        (
+            "unclosed quote",
+            b"name,notes\nAda,\"never closed\nGrace,x\n".to_vec(),
+            Some(2),
+            "never closed",
+        ),
+    ];
+    for (what, bytes, line, words) in cases {
+        let (found_line, message) = file_error(try_preview(&db, &bytes).unwrap_err());
+        assert_eq!(found_line, line, "{what}: {message}");
+        assert!(message.contains(words), "{what}: {message}");
+        let err = try_import(&db, &bytes, &ImportOptions::default()).unwrap_err();
+        assert_eq!(file_error(err).0, line, "{what}");
+        assert_eq!(dump(&db), before, "{what}");
+    }
+
+    // No column holds names: the preview asks for a mapping, the import refuses.
+    let no_names = b"Colour,Size\nred,L\n";
+    assert!(preview(&db, no_names).needs_mapping);
+    let (_, message) =
+        file_error(try_import(&db, no_names, &ImportOptions::default()).unwrap_err());
+    assert!(message.contains("names"), "{message}");
+    assert_eq!(dump(&db), before);
+}
+
+#[test]
+fn a_fifty_megabyte_line_is_refused_with_its_line_number() {
+    let (_dir, db) = open();
+    with_one_member(&db);
+    let before = dump(&db);
+    for quoted in [false, true] {
+        let mut bytes = b"name,email\nGrace,grace@example.org\n".to_vec();
+        if quoted {
+            bytes.push(b'"');
+        }
+        bytes.resize(bytes.len() + 50 * 1024 * 1024, b'x');
+        bytes.extend_from_slice(b"\nLinus,linus@example.org\n");
+        let (line, message) = file_error(try_preview(&db, &bytes).unwrap_err());
+        assert_eq!(line, Some(3), "{message}");
+        assert!(message.contains("1 MiB"), "{message}");
+        let err = try_import(&db, &bytes, &ImportOptions::default()).unwrap_err();
+        assert_eq!(file_error(err).0, Some(3));
+    }
+    assert_eq!(dump(&db), before);
+}

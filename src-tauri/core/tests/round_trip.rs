@@ -1,0 +1,66 @@
+//! The full backup CSV read back by our own import: nothing lost.
+#![allow(clippy::unwrap_used)] // test helpers: a panic is a failed test with its line
+
+use std::sync::atomic::AtomicBool;
+
+use guildhall_core::members::import::{self, ImportFormat, ImportOptions};
+use guildhall_core::members::{self, demo, MemberInput, MemberQuery, PracticeLevel, Role};
+use guildhall_core::Database;
+
+fn everyone(db: &Database) -> Vec<members::Member> {
+    let query = MemberQuery {
+        include_archived: true,
+        limit: Some(1_000),
+        ..Default::default()
+    };
+    db.read(|c| members::list(c, &query)).unwrap().members
+}
+
+#[test]
+fn the_backup_csv_imports_back_into_an_empty_database_unchanged() {
+    let source_dir = tempfile::tempdir().unwrap();
+    let source = Database::open_in(source_dir.path()).unwrap();
+    source.write(demo::load).unwrap();
+    let tricky = source
+        .write(|tx| {
+            members::create(
+                tx,
+                &MemberInput {
+                    name: "=HYPERLINK(\"x\"), Zoë \"Zo\" Müller; Jr.".into(),
+                    email: Some("Zoe.Muller@Example.org".into()),
+                    phone: Some("+49 (30) 123-456".into()),
+                    practice_level: Some(PracticeLevel::Expert),
+                    roles: vec![Role::Organizer, Role::Volunteer],
+                    tags: vec!["data science".into(), "rust".into(), "a;b".into()],
+                    email_consent: true,
+                    consent_on: Some("2024-02-29".into()),
+                    joined_on: Some("2023-01-09".into()),
+                    notes: "Line one\nLine two, with \"quotes\"\r\nand a tab\there".into(),
+                },
+            )
+        })
+        .unwrap();
+    source.write(|tx| members::archive(tx, &tricky.id)).unwrap();
+
+    let mut csv = Vec::new();
+    let written = source
+        .read(|c| members::all_members_csv(c, &mut csv))
+        .unwrap();
+    assert_eq!(written as usize, demo::DEMO_SIZE + 1);
+
+    let target_dir = tempfile::tempdir().unwrap();
+    let target = Database::open_in(target_dir.path()).unwrap();
+    let report = import::import(
+        &target,
+        &csv,
+        &ImportOptions::default(),
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
+    .unwrap();
+    assert_eq!(report.format, ImportFormat::Guildhall);
+    assert!(report.committed, "{:?}", report.rejected_rows);
+    assert_eq!(report.new as usize, demo::DEMO_SIZE + 1);
+
+    assert_eq!(everyone(&target), everyone(&source));
+}
