@@ -5,13 +5,10 @@
 //! `GUILDHALL_DIALOG_OPEN_PATH` and `GUILDHALL_DIALOG_SAVE_PATH`, when set, are used instead of
 //! showing the open and save dialogs.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_dialog::DialogExt;
-
-use crate::error::CommandError;
 
 pub const OPEN_PATH_ENV: &str = "GUILDHALL_DIALOG_OPEN_PATH";
 pub const SAVE_PATH_ENV: &str = "GUILDHALL_DIALOG_SAVE_PATH";
@@ -77,29 +74,4 @@ impl FilePicker for NoDialogs {
     fn save(&self, _title: &str, _file_name: &str) -> Option<PathBuf> {
         None
     }
-}
-
-/// Writes through `write` into a temporary file beside `path`, then renames it into place, so
-/// `path` holds either its old content or the complete new one, never a torn file.
-pub fn write_atomically<T>(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> Result<T, CommandError>,
-) -> Result<T, CommandError> {
-    let io_error = |e: std::io::Error| CommandError::Internal {
-        message: format!("could not write {}: {e}", path.display()),
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io_error)?;
-    let value = {
-        let mut out = std::io::BufWriter::new(temp.as_file_mut());
-        let value = write(&mut out)?;
-        out.flush().map_err(io_error)?;
-        value
-    };
-    temp.as_file().sync_all().map_err(io_error)?;
-    temp.persist(path).map_err(|e| io_error(e.error))?;
-    Ok(value)
 }

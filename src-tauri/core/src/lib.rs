@@ -5,6 +5,7 @@
 
 pub mod db;
 pub mod error;
+pub mod files;
 pub mod ids;
 pub mod members;
 pub mod text;

@@ -5,7 +5,9 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::error::CommandError;
-use crate::files::{pick_save_path, write_atomically};
+use guildhall_core::files::write_atomically;
+
+use crate::files::pick_save_path;
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -25,9 +27,7 @@ pub fn export_members(state: State<'_, AppState>) -> Result<Option<ExportResult>
     else {
         return Ok(None);
     };
-    let count = write_atomically(&path, |out| {
-        Ok(db.read(|c| members::all_members_csv(c, out))?)
-    })?;
+    let count = write_atomically(&path, |out| db.read(|c| members::all_members_csv(c, out)))?;
     Ok(Some(ExportResult {
         path: path.display().to_string(),
         count,
@@ -48,7 +48,7 @@ pub fn export_mailing_list(
         return Ok(None);
     };
     let count = write_atomically(&path, |out| {
-        Ok(db.read(|c| members::mailing_list(c, &filter, format, out))?)
+        db.read(|c| members::mailing_list(c, &filter, format, out))
     })?;
     Ok(Some(ExportResult {
         path: path.display().to_string(),

@@ -1,0 +1,201 @@
+//! What each command does: open the data folder's database, call the core, print.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+
+use guildhall_core::files::write_atomically;
+use guildhall_core::members::import::{self, ImportFormat, ImportOptions};
+use guildhall_core::members::{
+    self, AudienceFilter, MailingListFormat, MemberQuery, PracticeLevel, Role,
+};
+use guildhall_core::{CoreError, Database};
+
+use crate::args::{Cli, Command, Export, FormatArg, Import, LevelArg, ListFormatArg, RoleArg};
+
+/// The app's identifier (tauri.conf.json): its data folder is `<platform data dir>/<this>`.
+const APP_IDENTIFIER: &str = "org.guildhall.desktop";
+
+fn data_dir(cli: &Cli) -> Result<PathBuf, CoreError> {
+    cli.data_dir
+        .clone()
+        .or_else(|| {
+            guildhall_core::db::data_dir(|| dirs::data_dir().map(|d| d.join(APP_IDENTIFIER)))
+        })
+        .ok_or_else(|| CoreError::Io {
+            context: "no data folder: pass --data-dir or set GUILDHALL_DATA_DIR".into(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        })
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, CoreError> {
+    std::fs::read(path).map_err(|source| CoreError::Io {
+        context: format!("could not read {}", path.display()),
+        source,
+    })
+}
+
+/// Writes to `target` ("-" is standard output) through `write`.
+fn write_target(
+    target: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<u32, CoreError>,
+) -> Result<u32, CoreError> {
+    if target == Path::new("-") {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let count = write(&mut out)?;
+        out.flush().map_err(|source| CoreError::Io {
+            context: "could not write to standard output".into(),
+            source,
+        })?;
+        Ok(count)
+    } else {
+        write_atomically(target, write)
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode, CoreError> {
+    let db = Database::open_in(&data_dir(&cli)?)?;
+    match cli.command {
+        Command::Import(Import::Members {
+            file,
+            format,
+            dry_run,
+            skip_bad_rows,
+        }) => import_members(&db, &file, format, dry_run, skip_bad_rows),
+        Command::Export(Export::Members { file }) => {
+            let count = write_target(&file, |out| db.read(|c| members::all_members_csv(c, out)))?;
+            eprintln!("exported {count} members");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export(Export::MailingList {
+            file,
+            format,
+            tags,
+            role,
+            level,
+        }) => {
+            let filter = AudienceFilter {
+                tags,
+                role: role.map(role_of),
+                level: level.map(level_of),
+            };
+            let format = list_format_of(format);
+            let count = write_target(&file, |out| {
+                db.read(|c| members::mailing_list(c, &filter, format, out))
+            })?;
+            eprintln!("exported {count} addresses");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search { query, archived } => search(&db, &query, archived),
+    }
+}
+
+fn import_members(
+    db: &Database,
+    file: &Path,
+    format: FormatArg,
+    dry_run: bool,
+    skip_bad_rows: bool,
+) -> Result<ExitCode, CoreError> {
+    let bytes = read_file(file)?;
+    let options = ImportOptions {
+        format: format_of(format),
+        skip_bad_rows,
+        dry_run,
+        ..Default::default()
+    };
+    let report = import::import(db, &bytes, &options, &mut |_| {}, &AtomicBool::new(false))?;
+    for row in &report.rejected_rows {
+        eprintln!("{}:{}: {}", file.display(), row.line, row.reason);
+    }
+    let verb = if report.committed {
+        "imported"
+    } else {
+        "nothing imported"
+    };
+    println!(
+        "{verb} ({:?} format): {} new, {} updated, {} unchanged, {} rejected",
+        report.format, report.new, report.updated, report.unchanged, report.rejected
+    );
+    let refused = report.rejected > 0 && !skip_bad_rows;
+    if refused {
+        eprintln!(
+            "guildhall: {} rows have problems, so nothing was imported; fix them or pass --skip-bad-rows",
+            report.rejected
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn search(db: &Database, text: &str, archived: bool) -> Result<ExitCode, CoreError> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut offset = 0;
+    loop {
+        let query = MemberQuery {
+            text: text.to_owned(),
+            include_archived: archived,
+            offset: Some(offset),
+            limit: Some(1_000),
+        };
+        let page = db.read(|c| members::list(c, &query))?;
+        for m in &page.members {
+            let line = format!(
+                "{}\t{}\t{}\t{}",
+                m.id,
+                m.name,
+                m.email.as_deref().unwrap_or(""),
+                m.tags.join(", ")
+            );
+            if writeln!(out, "{line}").is_err() {
+                return Ok(ExitCode::SUCCESS); // the reader went away (e.g. `| head`)
+            }
+        }
+        offset += page.members.len() as u32;
+        if page.members.is_empty() || offset >= page.total {
+            break;
+        }
+    }
+    let _ = out.flush();
+    Ok(ExitCode::SUCCESS)
+}
+
+fn format_of(format: FormatArg) -> Option<ImportFormat> {
+    match format {
+        FormatArg::Auto => None,
+        FormatArg::Meetup => Some(ImportFormat::Meetup),
+        FormatArg::Eventbrite => Some(ImportFormat::Eventbrite),
+        FormatArg::Luma => Some(ImportFormat::Luma),
+        FormatArg::Guildhall => Some(ImportFormat::Guildhall),
+        FormatArg::Csv => Some(ImportFormat::Generic),
+    }
+}
+
+fn list_format_of(format: ListFormatArg) -> MailingListFormat {
+    match format {
+        ListFormatArg::Csv => MailingListFormat::Csv,
+        ListFormatArg::Mailchimp => MailingListFormat::Mailchimp,
+        ListFormatArg::Listmonk => MailingListFormat::Listmonk,
+        ListFormatArg::Plain => MailingListFormat::Plain,
+        ListFormatArg::Vcard => MailingListFormat::Vcard,
+    }
+}
+
+fn role_of(role: RoleArg) -> Role {
+    match role {
+        RoleArg::Organizer => Role::Organizer,
+        RoleArg::Facilitator => Role::Facilitator,
+        RoleArg::Volunteer => Role::Volunteer,
+        RoleArg::Member => Role::Member,
+    }
+}
+
+fn level_of(level: LevelArg) -> PracticeLevel {
+    match level {
+        LevelArg::Newcomer => PracticeLevel::Newcomer,
+        LevelArg::Practitioner => PracticeLevel::Practitioner,
+        LevelArg::Expert => PracticeLevel::Expert,
+    }
+}

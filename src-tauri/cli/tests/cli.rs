@@ -1,0 +1,147 @@
+//! The `guildhall` binary as a script would use it: real processes, a temp data folder, exit
+//! codes, standard output and standard error.
+#![allow(clippy::unwrap_used)] // test helpers: a panic is a failed test with its line
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn guildhall(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_guildhall"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("GUILDHALL_DATA_DIR")
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const GOOD: &str = "Name,Email,Tags\nZoë Müller,zoe@example.org,\"rust, mentoring\"\nAda Lovelace,ada@example.org,math\n";
+
+#[test]
+fn import_search_and_export_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("members.csv");
+    std::fs::write(&file, GOOD).unwrap();
+
+    let out = guildhall(&data, &["import", "members", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("2 new, 0 updated, 0 unchanged, 0 rejected"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // The same file again changes nothing.
+    let out = guildhall(&data, &["import", "members", file.to_str().unwrap()]);
+    assert!(
+        text(&out.stdout).contains("0 new, 0 updated, 2 unchanged"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let out = guildhall(&data, &["search", "muller"]);
+    assert!(out.status.success());
+    let lines: Vec<String> = text(&out.stdout).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("Zoë Müller\tzoe@example.org\tmentoring, rust"));
+
+    let out = guildhall(&data, &["export", "members", "-"]);
+    assert!(out.status.success());
+    let csv = text(&out.stdout);
+    assert!(csv.starts_with("id,name,email,"));
+    assert_eq!(csv.lines().count(), 3);
+
+    // Nobody agreed to email: the mailing list is empty, not an error.
+    let out = guildhall(&data, &["export", "mailing-list", "-", "--format", "plain"]);
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout).trim(), "");
+
+    let backup = dir.path().join("backup.csv");
+    let out = guildhall(&data, &["export", "members", backup.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), csv);
+}
+
+#[test]
+fn a_file_with_a_bad_row_imports_nothing_and_exits_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("members.csv");
+    std::fs::write(&file, format!("{GOOD}Bad Row,not-an-email,\n")).unwrap();
+
+    let out = guildhall(&data, &["import", "members", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("nothing imported"),
+        "{}",
+        text(&out.stdout)
+    );
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("members.csv:4:") && err.contains("not-an-email"),
+        "{err}"
+    );
+    let out = guildhall(&data, &["search", "a"]);
+    assert_eq!(text(&out.stdout), "", "nothing was written");
+
+    let out = guildhall(
+        &data,
+        &[
+            "import",
+            "members",
+            "--dry-run",
+            "--skip-bad-rows",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        text(&guildhall(&data, &["search", "a"]).stdout),
+        "",
+        "a dry run writes nothing"
+    );
+
+    let out = guildhall(
+        &data,
+        &[
+            "import",
+            "members",
+            "--skip-bad-rows",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("2 new, 0 updated, 0 unchanged, 1 rejected"));
+}
+
+#[test]
+fn errors_go_to_stderr_with_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+
+    let out = guildhall(&data, &["import", "members", "/nonexistent/file.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("could not read /nonexistent/file.csv"));
+    assert!(out.stdout.is_empty());
+
+    let binary = dir.path().join("garbage.csv");
+    std::fs::write(&binary, [0u8, 159, 146, 150, 0, 0, 7, 255, 0, 1]).unwrap();
+    let out = guildhall(&data, &["import", "members", binary.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!text(&out.stderr).is_empty());
+
+    let out = guildhall(&data, &["export", "mailing-list", "-", "--format", "fax"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a wrong command line is exit code 2"
+    );
+
+    let out = guildhall(&data, &["frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,64 @@
+//! Writing the files an organizer asked for (exports, calendars) so that a crash, a full disk or
+//! an error halfway never leaves a torn file: the content goes to a temporary file beside the
+//! target, which is renamed into place only when complete.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{CoreError, Result};
+
+pub fn write_atomically<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
+    let io_error = |source: std::io::Error| CoreError::Io {
+        context: format!("could not write {}", path.display()),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io_error)?;
+    let value = {
+        let mut out = std::io::BufWriter::new(temp.as_file_mut());
+        let value = write(&mut out)?;
+        out.flush().map_err(io_error)?;
+        value
+    };
+    temp.as_file().sync_all().map_err(io_error)?;
+    temp.persist(path).map_err(|e| io_error(e.error))?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        std::fs::write(&path, "old").unwrap();
+        let err = write_atomically(&path, |out| {
+            out.write_all(b"half of the new")
+                .map_err(|source| CoreError::Io {
+                    context: "test".into(),
+                    source,
+                })?;
+            Err::<(), _>(CoreError::Cancelled)
+        });
+        assert!(err.is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+        write_atomically(&path, |out| {
+            out.write_all(b"new").map_err(|source| CoreError::Io {
+                context: "test".into(),
+                source,
+            })
+        })
+        .unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+    }
+}
