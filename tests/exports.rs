@@ -58,3 +58,56 @@ fn exports_write_where_the_dialog_says_and_merges_combine_two_records() {
         .unwrap_err();
     assert_eq!(err["kind"], "notFound");
 }
+
+#[test]
+fn import_previews_then_imports_with_progress_and_refuses_bad_rows() {
+    let h = start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("luma.csv");
+    std::fs::write(
+        &file,
+        "api_id,name,first_name,last_name,email,phone_number,created_at,approval_status,checked_in_at\n\
+         gst-1,Zoë Müller,Zoë,Müller,zoe@example.org,,2025-01-01T10:00:00Z,approved,\n\
+         gst-2,Ada Lovelace,Ada,Lovelace,not-an-email,,2025-01-01T10:00:00Z,approved,\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+
+    let preview = h.ok("preview_import", json!({ "path": path, "format": null }));
+    assert_eq!(preview["format"], "luma");
+    assert_eq!(preview["totalRows"], 2);
+
+    let options = json!({ "format": null, "mapping": null, "skipBadRows": false, "dryRun": false });
+    let report = h.ok(
+        "import_members",
+        json!({ "path": path, "options": options, "onProgress": "__CHANNEL__:1" }),
+    );
+    assert_eq!(report["committed"], false);
+    assert_eq!(report["rejected"], 1);
+    assert_eq!(report["rejectedRows"][0]["line"], 3);
+    let listed = h.ok(
+        "list_members",
+        json!({ "query": { "text": "", "includeArchived": true } }),
+    );
+    assert_eq!(listed["total"], 0, "nothing was written");
+
+    let options = json!({ "format": null, "mapping": null, "skipBadRows": true, "dryRun": false });
+    let report = h.ok(
+        "import_members",
+        json!({ "path": path, "options": options, "onProgress": "__CHANNEL__:2" }),
+    );
+    assert_eq!(report["committed"], true);
+    assert_eq!(report["new"], 1);
+
+    let err = h
+        .invoke(
+            "preview_import",
+            json!({ "path": "/nonexistent.csv", "format": null }),
+        )
+        .unwrap_err();
+    assert_eq!(err["kind"], "invalidFile");
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .contains("/nonexistent.csv"));
+}

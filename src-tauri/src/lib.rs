@@ -27,6 +27,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         demo::remove_demo,
         exports::export_members,
         exports::export_mailing_list,
+        imports::choose_import_file,
+        imports::preview_import,
+        imports::import_members,
+        imports::cancel_import,
         merge::merge_preview,
         merge::merge_members,
     ])

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use guildhall_core::Database;
 
+use crate::commands::imports::RunningImport;
 use crate::error::CommandError;
 use crate::files::{FilePicker, NoDialogs};
 
@@ -12,6 +13,7 @@ pub struct AppState {
     db: Result<Database, CommandError>,
     data_dir: PathBuf,
     files: Box<dyn FilePicker>,
+    imports: RunningImport,
 }
 
 impl AppState {
@@ -26,6 +28,7 @@ impl AppState {
             db,
             data_dir,
             files: Box::new(NoDialogs),
+            imports: RunningImport::default(),
         }
     }
 
@@ -36,6 +39,10 @@ impl AppState {
 
     pub fn files(&self) -> &dyn FilePicker {
         self.files.as_ref()
+    }
+
+    pub fn imports(&self) -> &RunningImport {
+        &self.imports
     }
 
     pub fn db(&self) -> Result<&Database, CommandError> {

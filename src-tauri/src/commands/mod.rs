@@ -3,5 +3,6 @@
 pub mod app;
 pub mod demo;
 pub mod exports;
+pub mod imports;
 pub mod members;
 pub mod merge;
