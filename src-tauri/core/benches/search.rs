@@ -219,7 +219,7 @@ fn main() {
             limit: Some(PAGE),
             ..Default::default()
         };
-        members::list(&conn, &query).expect("list");
+        members::list(&db, &conn, &query).expect("list");
     }
 
     let mut ours = Vec::with_capacity(queries.len());
@@ -231,7 +231,7 @@ fn main() {
             ..Default::default()
         };
         let t = Instant::now();
-        let page = members::list(&conn, &query).expect("list");
+        let page = members::list(&db, &conn, &query).expect("list");
         ours.push(t.elapsed());
         matches += u64::from(page.total);
     }

@@ -9,12 +9,15 @@
 //! user action, so an action either happens completely or not at all.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{CoreError, Result};
+use crate::members::search::SearchCache;
+use crate::members::SearchIndex;
 
 /// The database's file name inside the data folder.
 pub const DB_FILE_NAME: &str = "guildhall.sqlite3";
@@ -54,11 +57,13 @@ pub fn data_dir(platform_default: impl FnOnce() -> Option<PathBuf>) -> Option<Pa
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 pub type PooledConnection = r2d2::PooledConnection<SqliteConnectionManager>;
 
-/// An open, migrated Guildhall database: a small pool of connections to one file.
+/// An open, migrated Guildhall database: a small pool of connections to one file, and the
+/// member search index every clone shares.
 #[derive(Clone, Debug)]
 pub struct Database {
     pool: Pool,
     path: PathBuf,
+    search: Arc<SearchCache>,
 }
 
 impl Database {
@@ -111,6 +116,7 @@ impl Database {
         Ok(Database {
             pool,
             path: path.to_owned(),
+            search: Arc::default(),
         })
     }
 
@@ -120,6 +126,16 @@ impl Database {
 
     pub fn connection(&self) -> Result<PooledConnection> {
         Ok(self.pool.get()?)
+    }
+
+    /// The member search index as of what `conn` (a connection to this database) sees: the
+    /// cached one when no member was written since it was built, else a fresh build.
+    pub fn member_index(&self, conn: &Connection) -> Result<Arc<SearchIndex>> {
+        self.search.get(conn)
+    }
+
+    pub(crate) fn search_cache(&self) -> &SearchCache {
+        &self.search
     }
 
     /// Runs `f` with a connection for reading.
