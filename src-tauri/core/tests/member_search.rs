@@ -70,6 +70,35 @@ fn results_come_in_name_order_whatever_the_order_of_writing() {
 }
 
 #[test]
+fn the_order_is_sqlites_name_then_id_for_equal_and_long_alike_names() {
+    let (_dir, db) = open();
+    for _ in 0..5 {
+        for name in [
+            "Bo Lind",
+            "Alexandria Montgomery-Smith B",
+            "Alexandria Montgomery-Smith",
+            "Alexandria Montgomery-Smith A",
+            "Alexandria Montgomery",
+        ] {
+            add(&db, name, None, &[]);
+        }
+    }
+    let expected: Vec<String> = db
+        .read(|c| {
+            let mut stmt = c.prepare("SELECT id FROM member ORDER BY name_key, id")?;
+            let ids = stmt.query_map([], |r| r.get(0))?;
+            Ok(ids.collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap();
+    let got: Vec<String> = list(&db, &query(""))
+        .members
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(got, expected);
+}
+
+#[test]
 fn every_word_must_match_and_short_words_beside_long_ones_match_anywhere() {
     let (_dir, db) = open();
     add(

@@ -28,7 +28,7 @@ impl Rows {
         let mut rows = Rows {
             rowids: Vec::with_capacity(n),
             archived: Vec::with_capacity(n),
-            ids: Column::with_capacity(n, n * 16),
+            ids: Column::with_capacity(n, n * 20),
             names: Column::with_capacity(n, n * 16),
             texts: Column::with_capacity(n, n * 64),
         };
@@ -47,8 +47,9 @@ impl Rows {
         Ok(rows)
     }
 
-    /// Row numbers in list order: by `name_key`, then `id`. Most comparisons are settled by the
-    /// first sixteen bytes of the names, compared as one number.
+    /// Row numbers in list order: by `name_key`, then `id`. Sorted first by the first sixteen
+    /// bytes of the name as one number, which settles most comparisons; rows that tie there (the
+    /// same name twice, long names alike at the start) are then ordered in full among themselves.
     fn list_order(&self) -> Vec<usize> {
         let mut order: Vec<(u128, usize)> = (0..self.rowids.len())
             .map(|row| {
@@ -59,11 +60,15 @@ impl Rows {
                 (u128::from_be_bytes(head), row)
             })
             .collect();
-        order.sort_unstable_by(|&(ha, a), &(hb, b)| {
-            ha.cmp(&hb)
-                .then_with(|| self.names.get(a).cmp(self.names.get(b)))
-                .then_with(|| self.ids.get(a).cmp(self.ids.get(b)))
-        });
+        order.sort_unstable_by_key(|&(head, _)| head);
+        for ties in order.chunk_by_mut(|a, b| a.0 == b.0) {
+            ties.sort_unstable_by(|&(_, a), &(_, b)| {
+                self.names
+                    .get(a)
+                    .cmp(self.names.get(b))
+                    .then_with(|| self.ids.get(a).cmp(self.ids.get(b)))
+            });
+        }
         order.into_iter().map(|(_, row)| row).collect()
     }
 }
@@ -115,6 +120,10 @@ fn postings(texts: &Column) -> TrigramMap {
                 list.push(p);
             }
         }
+    }
+    // Growth by doubling leaves up to half of each list unused: give it back.
+    for list in map.values_mut() {
+        list.shrink_to_fit();
     }
     map
 }
