@@ -3,16 +3,16 @@
 //! read from SQLite.
 //!
 //! The index is shared by every connection of a [`Database`] through its [`SearchCache`]. Before
-//! each search one tiny read of `member_version` tells whether the index still matches the
-//! file; a write from anywhere (this app, a CLI, another connection) bumps that counter, and the
-//! next search rebuilds. The version check, the search and the page's rows all come from one
+//! each search one tiny read of `member_version` (and the schema cookie) tells whether the index
+//! still matches the file; a write from anywhere (this app, a CLI, another connection) bumps that
+//! counter, and the next search rebuilds. The version check, the search and the page's rows all come from one
 //! read transaction, so the page always agrees with the count.
 
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use rusqlite::Connection;
 
-use super::index::{current_version, SearchIndex};
+use super::index::{current_stamp, SearchIndex, Stamp};
 use super::model::{Member, MemberCounts, MemberList, MemberQuery, Role};
 use super::store::{bad_value, member_from_row, MEMBER_COLUMNS};
 use crate::db::Database;
@@ -41,10 +41,10 @@ impl std::fmt::Debug for SearchCache {
 }
 
 impl SearchCache {
-    fn cached(&self, version: i64) -> Option<Arc<SearchIndex>> {
+    fn cached(&self, stamp: Stamp) -> Option<Arc<SearchIndex>> {
         let slot = self.slot.read().unwrap_or_else(PoisonError::into_inner);
         slot.as_ref()
-            .filter(|index| index.version() == version)
+            .filter(|index| index.stamp() == stamp)
             .cloned()
     }
 
@@ -52,26 +52,22 @@ impl SearchCache {
     /// [`in_snapshot`]). Only an index built from committed data (`shareable`) is kept: one built
     /// inside a caller's transaction may hold writes that are later rolled back.
     fn index(&self, conn: &Connection, shareable: bool) -> Result<Arc<SearchIndex>> {
-        let version = current_version(conn)?;
-        if let Some(index) = self.cached(version) {
+        let stamp = current_stamp(conn)?;
+        if let Some(index) = self.cached(stamp) {
             return Ok(index);
         }
         if !shareable {
             return Ok(Arc::new(SearchIndex::build(conn)?));
         }
         let _building = self.building.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(index) = self.cached(version) {
+        if let Some(index) = self.cached(stamp) {
             return Ok(index);
         }
         let index = Arc::new(SearchIndex::build(conn)?);
-        let mut slot = self.slot.write().unwrap_or_else(PoisonError::into_inner);
-        // Versions only grow with commits: never replace a newer index with an older snapshot.
-        if slot
-            .as_ref()
-            .is_none_or(|old| old.version() < index.version())
-        {
-            *slot = Some(Arc::clone(&index));
-        }
+        // The latest build wins, even from an older snapshot than the one it replaces (a reader
+        // that began before a commit): that costs one more build, whereas keeping the higher
+        // stamp would rebuild on every search if the file were ever put back to an older copy.
+        *self.slot.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&index));
         Ok(index)
     }
 

@@ -8,7 +8,7 @@
 
 use rusqlite::Connection;
 
-use super::{current_version, trigram, Column, SearchIndex, TrigramMap};
+use super::{current_stamp, trigram, Column, SearchIndex, TrigramMap};
 use crate::error::Result;
 
 /// Members as stored, in rowid order.
@@ -75,13 +75,13 @@ impl Rows {
 
 impl SearchIndex {
     /// Reads every member. The caller runs this inside one read transaction, so that the
-    /// version and the rows come from the same snapshot.
+    /// stamp and the rows come from the same snapshot.
     pub(crate) fn build(conn: &Connection) -> Result<SearchIndex> {
-        let version = current_version(conn)?;
+        let stamp = current_stamp(conn)?;
         let rows = Rows::read(conn)?;
         let n = rows.rowids.len();
         let mut index = SearchIndex {
-            version,
+            stamp,
             rowids: Vec::with_capacity(n),
             archived: Vec::with_capacity(n),
             active_before: Vec::with_capacity(n + 1),

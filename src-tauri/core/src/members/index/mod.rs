@@ -16,8 +16,8 @@
 //!   anywhere in the text; next to a long word, a short word matches anywhere in the text;
 //! - archived members are left out unless asked for.
 //!
-//! The index is a snapshot: it records the `member_version` it was built at, and the cache in
-//! `search` rebuilds it when that counter has moved.
+//! The index is a snapshot: it records the `member_version` it was built at (and the schema
+//! cookie, see [`Stamp`]), and the cache in `search` rebuilds it when either has moved.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -40,7 +40,7 @@ pub struct Hits {
 
 /// A snapshot of every member's folded search text, in list order; see the module docs.
 pub struct SearchIndex {
-    version: i64,
+    stamp: Stamp,
     rowids: Vec<i64>,
     archived: Vec<bool>,
     /// `active_before[p]`: how many entries before position `p` are not archived (n + 1 values),
@@ -59,18 +59,26 @@ pub struct SearchIndex {
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchIndex")
-            .field("version", &self.version)
+            .field("stamp", &self.stamp)
             .field("members", &self.rowids.len())
             .field("trigrams", &self.postings.len())
             .finish_non_exhaustive()
     }
 }
 
-/// The change counter every write to `member` bumps (migration 0002).
-pub(crate) fn current_version(conn: &Connection) -> Result<i64> {
+/// What an index was built from: `member_version`, the counter every write to `member` bumps
+/// (migration 0002), and SQLite's schema cookie, which VACUUM and table rebuilds move (they may
+/// renumber rowids without writing a member).
+pub(crate) type Stamp = (i64, i64);
+
+/// The stamp of what `conn` sees now: one row of a one-row table and a header field.
+pub(crate) fn current_stamp(conn: &Connection) -> Result<Stamp> {
     Ok(conn
-        .prepare_cached("SELECT version FROM member_version WHERE id = 1")?
-        .query_row([], |r| r.get(0))?)
+        .prepare_cached(
+            "SELECT version, (SELECT schema_version FROM pragma_schema_version)
+             FROM member_version WHERE id = 1",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
 
 type TrigramMap = HashMap<u32, Vec<u32>, BuildHasherDefault<TrigramHasher>>;
@@ -82,7 +90,11 @@ fn trigram(b: &[u8]) -> u32 {
 impl SearchIndex {
     /// The `member_version` this index was built at.
     pub fn version(&self) -> i64 {
-        self.version
+        self.stamp.0
+    }
+
+    pub(crate) fn stamp(&self) -> Stamp {
+        self.stamp
     }
 
     /// How many members the index holds, archived ones included.
@@ -140,11 +152,12 @@ impl SearchIndex {
         let Some((candidates, exact)) = rarest else {
             return Hits::default();
         };
-        let finders: Vec<Finder<'_>> = long
+        let words: Vec<&str> = long.iter().chain(&short).copied().collect();
+        let finders: Vec<Finder<'_>> = words
             .iter()
-            .filter(|w| !(**w == exact && w.len() == 3))
-            .chain(&short)
-            .map(Finder::new)
+            .enumerate()
+            .filter(|&(i, w)| !(implied(&words, i) || *w == exact && w.len() == 3))
+            .map(|(_, w)| Finder::new(w))
             .collect();
         self.collect(candidates.iter().copied(), &finders, include_archived, page)
     }
@@ -202,6 +215,16 @@ impl SearchIndex {
         hits.total = total as u32;
         hits
     }
+}
+
+/// Whether `words[i]` needs no check of its own: it lies inside a longer word of the query, or
+/// an earlier word is the same ("ing writing" is checked as "writing").
+fn implied(words: &[&str], i: usize) -> bool {
+    let word = words[i];
+    words
+        .iter()
+        .enumerate()
+        .any(|(j, other)| j != i && other.contains(word) && (other.len() > word.len() || j < i))
 }
 
 /// Strings end to end in one buffer: one allocation for all members instead of one each.
