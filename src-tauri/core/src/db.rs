@@ -160,6 +160,11 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // Every write to `member` fires a trigger (the search index's change counter), and a
+    // statement that fires one keeps a statement journal; in a temporary file that costs ~10 µs
+    // per inserted member, in memory ~2.5 (100k single-row inserts: 1.65 s → 0.88 s; 0.61 s
+    // without triggers). Temporary tables and sorts live in memory too.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }
 
@@ -220,6 +225,10 @@ mod tests {
             .pragma_query_value(None, "foreign_keys", |r| r.get(0))
             .unwrap();
         assert_eq!(fk, 1);
+        let temp_store: i64 = conn
+            .pragma_query_value(None, "temp_store", |r| r.get(0))
+            .unwrap();
+        assert_eq!(temp_store, 2, "memory");
     }
 
     #[test]
