@@ -232,6 +232,13 @@ mod tests {
     }
 
     #[test]
+    fn a_database_can_be_shared_between_threads() {
+        // The app keeps one in its state and searches from several threads at once.
+        fn shareable<T: Send + Sync + Clone>() {}
+        shareable::<Database>();
+    }
+
+    #[test]
     fn reopening_applies_nothing_twice() {
         let dir = tempfile::tempdir().unwrap();
         drop(Database::open_in(dir.path()).unwrap());
