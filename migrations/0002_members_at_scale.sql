@@ -1,28 +1,24 @@
 -- Members at scale: substring search over 100k members, imports that recognise people again,
 -- remembered column mappings, and erasure that keeps only anonymous counts.
 
--- Search as you type: an FTS5 trigram index over the folded search text (name, email, tags),
--- so "mull" finds "Müller" among 100k members without scanning them. External content: the
--- text lives in member.search_text, the triggers keep the index in step.
-CREATE VIRTUAL TABLE member_search USING fts5(
-    search_text,
-    content = 'member',
-    content_rowid = 'rowid',
-    tokenize = 'trigram'
-);
-INSERT INTO member_search (rowid, search_text) SELECT rowid, search_text FROM member;
+-- Search as you type is an index the core keeps in memory (members::index), rebuilt when this
+-- counter has moved: every write to member bumps it, whoever makes it (the app, a CLI, another
+-- connection), so one tiny read tells whether the index is still current. A trigger costs one
+-- single-row update per written member, far less than keeping a text index in step.
+CREATE TABLE member_version (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    version INTEGER NOT NULL
+) STRICT;
+INSERT INTO member_version (id, version) VALUES (1, 0);
 
-CREATE TRIGGER member_search_insert AFTER INSERT ON member BEGIN
-    INSERT INTO member_search (rowid, search_text) VALUES (new.rowid, new.search_text);
+CREATE TRIGGER member_version_insert AFTER INSERT ON member BEGIN
+    UPDATE member_version SET version = version + 1 WHERE id = 1;
 END;
-CREATE TRIGGER member_search_delete AFTER DELETE ON member BEGIN
-    INSERT INTO member_search (member_search, rowid, search_text)
-    VALUES ('delete', old.rowid, old.search_text);
+CREATE TRIGGER member_version_update AFTER UPDATE ON member BEGIN
+    UPDATE member_version SET version = version + 1 WHERE id = 1;
 END;
-CREATE TRIGGER member_search_update AFTER UPDATE OF search_text ON member BEGIN
-    INSERT INTO member_search (member_search, rowid, search_text)
-    VALUES ('delete', old.rowid, old.search_text);
-    INSERT INTO member_search (rowid, search_text) VALUES (new.rowid, new.search_text);
+CREATE TRIGGER member_version_delete AFTER DELETE ON member BEGIN
+    UPDATE member_version SET version = version + 1 WHERE id = 1;
 END;
 
 -- A Meetup export has no email: the profile URL is how a member is recognised again.

@@ -16,6 +16,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         app::app_info,
         members::list_members,
+        members::member_counts,
         members::get_member,
         members::create_member,
         members::update_member,

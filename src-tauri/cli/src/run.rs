@@ -140,7 +140,7 @@ fn search(db: &Database, text: &str, archived: bool) -> Result<ExitCode, CoreErr
             offset: Some(offset),
             limit: Some(1_000),
         };
-        let page = db.read(|c| members::list(c, &query))?;
+        let page = db.read(|c| members::list(db, c, &query))?;
         for m in &page.members {
             let line = format!(
                 "{}\t{}\t{}\t{}",

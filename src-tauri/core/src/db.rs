@@ -9,12 +9,15 @@
 //! user action, so an action either happens completely or not at all.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{CoreError, Result};
+use crate::members::search::SearchCache;
+use crate::members::SearchIndex;
 
 /// The database's file name inside the data folder.
 pub const DB_FILE_NAME: &str = "guildhall.sqlite3";
@@ -54,11 +57,13 @@ pub fn data_dir(platform_default: impl FnOnce() -> Option<PathBuf>) -> Option<Pa
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 pub type PooledConnection = r2d2::PooledConnection<SqliteConnectionManager>;
 
-/// An open, migrated Guildhall database: a small pool of connections to one file.
+/// An open, migrated Guildhall database: a small pool of connections to one file, and the
+/// member search index every clone shares.
 #[derive(Clone, Debug)]
 pub struct Database {
     pool: Pool,
     path: PathBuf,
+    search: Arc<SearchCache>,
 }
 
 impl Database {
@@ -111,6 +116,7 @@ impl Database {
         Ok(Database {
             pool,
             path: path.to_owned(),
+            search: Arc::default(),
         })
     }
 
@@ -120,6 +126,16 @@ impl Database {
 
     pub fn connection(&self) -> Result<PooledConnection> {
         Ok(self.pool.get()?)
+    }
+
+    /// The member search index as of what `conn` (a connection to this database) sees: the
+    /// cached one when no member was written since it was built, else a fresh build.
+    pub fn member_index(&self, conn: &Connection) -> Result<Arc<SearchIndex>> {
+        self.search.get(conn)
+    }
+
+    pub(crate) fn search_cache(&self) -> &SearchCache {
+        &self.search
     }
 
     /// Runs `f` with a connection for reading.
@@ -148,6 +164,11 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // copy of their row that page splits and updates left behind) is really gone from the file.
     // It must be on for every connection, as any write may free a page.
     conn.pragma_update(None, "secure_delete", "ON")?;
+    // Every write to `member` fires a trigger (the search index's change counter), and a
+    // statement that fires one keeps a statement journal; in a temporary file that costs ~10 µs
+    // per inserted member, in memory ~2.5 (100k single-row inserts: 1.65 s → 0.88 s; 0.61 s
+    // without triggers). Temporary tables and sorts live in memory too.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }
 
@@ -208,6 +229,17 @@ mod tests {
             .pragma_query_value(None, "foreign_keys", |r| r.get(0))
             .unwrap();
         assert_eq!(fk, 1);
+        let temp_store: i64 = conn
+            .pragma_query_value(None, "temp_store", |r| r.get(0))
+            .unwrap();
+        assert_eq!(temp_store, 2, "memory");
+    }
+
+    #[test]
+    fn a_database_can_be_shared_between_threads() {
+        // The app keeps one in its state and searches from several threads at once.
+        fn shareable<T: Send + Sync + Clone>() {}
+        shareable::<Database>();
     }
 
     #[test]

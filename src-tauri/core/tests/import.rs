@@ -77,7 +77,7 @@ fn all(db: &Database) -> Vec<Member> {
             limit: Some(1_000),
             ..Default::default()
         };
-        let page = db.read(|c| members::list(c, &query)).unwrap().members;
+        let page = db.read(|c| members::list(db, c, &query)).unwrap().members;
         if page.is_empty() {
             return everyone;
         }

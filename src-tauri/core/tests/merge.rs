@@ -187,7 +187,7 @@ fn search(db: &Database, text: &str) -> Vec<String> {
         text: text.into(),
         ..Default::default()
     };
-    let list = db.read(|c| members::list(c, &query)).unwrap();
+    let list = db.read(|c| members::list(db, c, &query)).unwrap();
     list.members.into_iter().map(|m| m.id).collect()
 }
 

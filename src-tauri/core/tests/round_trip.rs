@@ -13,7 +13,7 @@ fn everyone(db: &Database) -> Vec<members::Member> {
         limit: Some(1_000),
         ..Default::default()
     };
-    db.read(|c| members::list(c, &query)).unwrap().members
+    db.read(|c| members::list(db, c, &query)).unwrap().members
 }
 
 #[test]

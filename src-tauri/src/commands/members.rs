@@ -1,6 +1,6 @@
 //! Member commands: glue over `guildhall_core::members`, one transaction per write.
 
-use guildhall_core::members::{self, Member, MemberInput, MemberList, MemberQuery};
+use guildhall_core::members::{self, Member, MemberCounts, MemberInput, MemberList, MemberQuery};
 use tauri::State;
 
 use crate::error::CommandError;
@@ -12,7 +12,15 @@ pub fn list_members(
     state: State<'_, AppState>,
     query: MemberQuery,
 ) -> Result<MemberList, CommandError> {
-    Ok(state.db()?.read(|c| members::list(c, &query))?)
+    let db = state.db()?;
+    Ok(db.read(|c| members::list(db, c, &query))?)
+}
+
+/// How many members there are, active and archived (asked after a write, not per keystroke).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn member_counts(state: State<'_, AppState>) -> Result<MemberCounts, CommandError> {
+    Ok(state.db()?.read(members::counts)?)
 }
 
 #[tauri::command(async)]

@@ -8,6 +8,8 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 export const commands = {
 	appInfo: () => typedError<AppInfo_Serialize, CommandError_Serialize>(__TAURI_INVOKE("app_info")),
 	listMembers: (query: MemberQuery_Deserialize) => typedError<MemberList_Serialize, CommandError_Serialize>(__TAURI_INVOKE("list_members", { query })),
+	/**  How many members there are, active and archived (asked after a write, not per keystroke). */
+	memberCounts: () => typedError<MemberCounts, CommandError_Serialize>(__TAURI_INVOKE("member_counts")),
 	getMember: (id: string) => typedError<Member_Serialize, CommandError_Serialize>(__TAURI_INVOKE("get_member", { id })),
 	createMember: (input: MemberInput_Deserialize) => typedError<Member_Serialize, CommandError_Serialize>(__TAURI_INVOKE("create_member", { input })),
 	updateMember: (id: string, input: MemberInput_Deserialize) => typedError<Member_Serialize, CommandError_Serialize>(__TAURI_INVOKE("update_member", { id, input })),
@@ -321,6 +323,16 @@ export type MailingListFormat =
 /**  A member as stored. Timestamps are RFC 3339 in UTC; dates are `YYYY-MM-DD`. */
 export type Member = Member_Serialize | Member_Deserialize;
 
+/**
+ *  How many members there are, whatever the query; separate from [`MemberList`] because the UI
+ *  needs them after a write, not on every keystroke.
+ */
+export type MemberCounts = {
+	/**  Members who are not archived. */
+	active: number,
+	archived: number,
+};
+
 /**  What a column of the file becomes in a member record. */
 export type MemberField = "name" | 
 /**  Joined with `LastName` when the row has no full name. */
@@ -387,18 +399,12 @@ export type MemberList_Deserialize = {
 	members: Member_Deserialize[],
 	/**  How many members match the query, beyond the limit too. */
 	total: number,
-	/**  How many members exist and are not archived, whatever the query. */
-	active: number,
-	archived: number,
 };
 
 export type MemberList_Serialize = {
 	members: Member_Serialize[],
 	/**  How many members match the query, beyond the limit too. */
 	total: number,
-	/**  How many members exist and are not archived, whatever the query. */
-	active: number,
-	archived: number,
 };
 
 export type MemberQuery = MemberQuery_Serialize | MemberQuery_Deserialize;

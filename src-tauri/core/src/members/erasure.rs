@@ -6,9 +6,11 @@
 //! the right to erasure; the count is not personal data).
 //!
 //! Deleting a row is not enough for "nothing personal is left in the file": SQLite leaves the
-//! bytes of deleted rows in free pages, and an FTS5 index removes entries lazily (a delete marker
-//! until its segments are merged). Every connection zeroes freed pages (`PRAGMA secure_delete`
-//! in `db::configure`), and [`wipe_on_delete`] makes the search index forget at once.
+//! bytes of deleted rows in free pages. Every connection zeroes freed pages (`PRAGMA
+//! secure_delete` in `db::configure`). The search index lives in memory and is rebuilt after
+//! every write, so it forgets the member at once. Copies of old pages can still sit in the
+//! `-wal` file until SQLite reuses it after the next checkpoint; that file is overwritten and
+//! removed when the app closes, not kept.
 
 use rusqlite::{Connection, Transaction};
 use serde::Serialize;
@@ -24,20 +26,6 @@ pub struct ErasureCount {
     pub month: String,
     pub source: MemberSource,
     pub count: u32,
-}
-
-/// FTS5 `secure-delete` (SQLite ≥ 3.44): a deleted row's trigrams are removed from the search
-/// index at once instead of being hidden behind a delete marker until the next merge. The
-/// option is stored in the index's config table, so setting it again is a no-op.
-///
-/// Copies of old pages can still sit in the `-wal` file until SQLite reuses it after the next
-/// checkpoint; that file is overwritten and removed when the app closes, not kept.
-pub(crate) fn wipe_on_delete(tx: &Transaction) -> Result<()> {
-    tx.execute(
-        "INSERT INTO member_search (member_search, rank) VALUES ('secure-delete', 1)",
-        [],
-    )?;
-    Ok(())
 }
 
 /// Counts one erasure of a member from `source` this month (an upsert: count + 1).

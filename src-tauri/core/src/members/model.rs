@@ -129,7 +129,14 @@ pub struct MemberList {
     pub members: Vec<Member>,
     /// How many members match the query, beyond the limit too.
     pub total: u32,
-    /// How many members exist and are not archived, whatever the query.
+}
+
+/// How many members there are, whatever the query; separate from [`MemberList`] because the UI
+/// needs them after a write, not on every keystroke.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberCounts {
+    /// Members who are not archived.
     pub active: u32,
     pub archived: u32,
 }

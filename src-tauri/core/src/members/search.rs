@@ -1,133 +1,183 @@
-//! Search as you type over the member directory, fast at 100k members.
+//! Search as you type over the member directory, fast at 100k members: the in-memory
+//! [`SearchIndex`] finds the page of matches and their count, and only that page's members are
+//! read from SQLite.
 //!
-//! Every member has a folded `search_text` (name, email, tags; see `store`), indexed by the
-//! FTS5 trigram table `member_search`. A typed word of three or more letters is a substring
-//! match through that index ("mull" finds "Müller"); the trigram tokenizer cannot look up one or
-//! two letters, so a query made only of such short words matches names that start with them
-//! (an index range on `name_key`, like a phone's contact list). Short words next to long ones
-//! are checked against the few rows the index already found.
+//! The index is shared by every connection of a [`Database`] through its [`SearchCache`]. Before
+//! each search one tiny read of `member_version` (and the schema cookie) tells whether the index
+//! still matches the file; a write from anywhere (this app, a CLI, another connection) bumps that
+//! counter, and the next search rebuilds. The version check, the search and the page's rows all come from one
+//! read transaction, so the page always agrees with the count.
 
-use rusqlite::{params_from_iter, types::Value, Connection};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
-use super::model::{MemberList, MemberQuery};
-use super::store::{member_from_row, SELECT_MEMBER};
+use rusqlite::Connection;
+
+use super::index::{current_stamp, SearchIndex, Stamp};
+use super::model::{Member, MemberCounts, MemberList, MemberQuery, Role};
+use super::store::{bad_value, member_from_row, MEMBER_COLUMNS};
+use crate::db::Database;
 use crate::error::Result;
-use crate::text::fold;
 
 const DEFAULT_LIMIT: u32 = 200;
 const MAX_LIMIT: u32 = 1_000;
 
-/// An FTS5 string literal: the word in double quotes, inner quotes doubled, so nothing typed is
-/// read as FTS query syntax.
-fn fts_phrase(word: &str) -> String {
-    format!("\"{}\"", word.replace('"', "\"\""))
+/// The latest index built from committed data, shared by every clone of a [`Database`].
+#[derive(Default)]
+pub(crate) struct SearchCache {
+    slot: RwLock<Option<Arc<SearchIndex>>>,
+    /// Held while building, so that a burst of searches after a write builds once.
+    building: Mutex<()>,
 }
 
-/// A LIKE pattern matching `word` anywhere, with `%`, `_` and `\` taken literally.
-fn contains_pattern(word: &str) -> String {
-    let mut p = String::with_capacity(word.len() + 2);
-    p.push('%');
-    for c in word.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
+impl std::fmt::Debug for SearchCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchCache")
+            .field(
+                "index",
+                &*self.slot.read().unwrap_or_else(PoisonError::into_inner),
+            )
+            .finish()
     }
-    p.push('%');
-    p
 }
 
-/// The smallest string greater than every string starting with `prefix`.
-fn prefix_upper_bound(prefix: &str) -> String {
-    format!("{prefix}\u{10FFFF}")
-}
-
-/// The WHERE clause and its parameters for a query.
-fn filter(query: &MemberQuery) -> (String, Vec<Value>) {
-    let folded = fold(&query.text);
-    let (long, short): (Vec<&str>, Vec<&str>) = folded
-        .split_whitespace()
-        .partition(|w| w.chars().count() >= 3);
-    let mut sql = String::from(" WHERE 1 = 1");
-    let mut params: Vec<Value> = Vec::new();
-    if !query.include_archived {
-        sql.push_str(" AND m.archived_at IS NULL");
+impl SearchCache {
+    fn cached(&self, stamp: Stamp) -> Option<Arc<SearchIndex>> {
+        let slot = self.slot.read().unwrap_or_else(PoisonError::into_inner);
+        slot.as_ref()
+            .filter(|index| index.stamp() == stamp)
+            .cloned()
     }
-    if !long.is_empty() {
-        sql.push_str(
-            " AND m.rowid IN (SELECT rowid FROM member_search WHERE member_search MATCH ?)",
-        );
-        let phrases: Vec<String> = long.iter().map(|w| fts_phrase(w)).collect();
-        params.push(Value::Text(phrases.join(" AND ")));
-        for word in &short {
-            sql.push_str(" AND m.search_text LIKE ? ESCAPE '\\'");
-            params.push(Value::Text(contains_pattern(word)));
+
+    /// The index matching what `conn` sees, run inside a read transaction (see
+    /// [`in_snapshot`]). Only an index built from committed data (`shareable`) is kept: one built
+    /// inside a caller's transaction may hold writes that are later rolled back.
+    fn index(&self, conn: &Connection, shareable: bool) -> Result<Arc<SearchIndex>> {
+        let stamp = current_stamp(conn)?;
+        if let Some(index) = self.cached(stamp) {
+            return Ok(index);
         }
-    } else if let Some(first) = short.first() {
-        sql.push_str(" AND m.name_key >= ? AND m.name_key < ?");
-        params.push(Value::Text((*first).to_owned()));
-        params.push(Value::Text(prefix_upper_bound(first)));
-        for word in &short[1..] {
-            sql.push_str(" AND m.search_text LIKE ? ESCAPE '\\'");
-            params.push(Value::Text(contains_pattern(word)));
+        if !shareable {
+            return Ok(Arc::new(SearchIndex::build(conn)?));
         }
+        let _building = self.building.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(index) = self.cached(stamp) {
+            return Ok(index);
+        }
+        let index = Arc::new(SearchIndex::build(conn)?);
+        // The latest build wins, even from an older snapshot than the one it replaces (a reader
+        // that began before a commit): that costs one more build, whereas keeping the higher
+        // stamp would rebuild on every search if the file were ever put back to an older copy.
+        *self.slot.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::clone(&index));
+        Ok(index)
     }
-    (sql, params)
+
+    /// The index for what `conn` sees now.
+    pub(crate) fn get(&self, conn: &Connection) -> Result<Arc<SearchIndex>> {
+        in_snapshot(conn, |conn, shareable| self.index(conn, shareable))
+    }
 }
 
-/// Members matching every word of the query, sorted by name, one page at a time.
-pub fn list(conn: &Connection, query: &MemberQuery) -> Result<MemberList> {
-    let (filter, params) = filter(query);
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
-    let offset = query.offset.unwrap_or(0);
+/// Runs `f` in one read snapshot: a transaction of its own when `conn` has none (then the
+/// snapshot is committed data: `shareable`), else the caller's.
+fn in_snapshot<T>(conn: &Connection, f: impl FnOnce(&Connection, bool) -> Result<T>) -> Result<T> {
+    if !conn.is_autocommit() {
+        return f(conn, false);
+    }
+    let tx = conn.unchecked_transaction()?;
+    let value = f(&tx, true)?;
+    tx.commit()?;
+    Ok(value)
+}
 
+/// Members matching every word of the query, sorted by name, one page at a time, with how many
+/// match in all. `conn` must be a connection to `db`'s file.
+pub fn list(db: &Database, conn: &Connection, query: &MemberQuery) -> Result<MemberList> {
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;
+    let offset = query.offset.unwrap_or(0) as usize;
+    in_snapshot(conn, |conn, shareable| {
+        let index = db.search_cache().index(conn, shareable)?;
+        let hits = index.search(&query.text, query.include_archived, offset, limit);
+        let members = load_page(conn, &hits.rowids)?;
+        Ok(MemberList {
+            members,
+            total: hits.total,
+        })
+    })
+}
+
+/// The members with these rowids, in this order. Three statements for the whole page: the
+/// member rows, then all their roles and all their tags (two subqueries per member would cost
+/// twice as much as everything else in a search).
+fn load_page(conn: &Connection, rowids: &[i64]) -> Result<Vec<Member>> {
+    if rowids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The page as a JSON array: `j.key` is each rowid's place in it.
+    let page = format!(
+        "[{}]",
+        rowids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    const PAGE: &str = "json_each(?1) j CROSS JOIN member m ON m.rowid = j.value";
+    let mut slots: Vec<Option<Member>> = vec![None; rowids.len()];
     let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT_MEMBER}{filter} ORDER BY m.name_key, m.id LIMIT {limit} OFFSET {offset}"
+        "SELECT {MEMBER_COLUMNS}, NULL, NULL, j.key FROM {PAGE}"
     ))?;
-    let members = stmt
-        .query_map(params_from_iter(&params), member_from_row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let total: u32 = conn
-        .prepare_cached(&format!("SELECT count(*) FROM member m{filter}"))?
-        .query_row(params_from_iter(&params), |r| r.get(0))?;
-    let (active, archived): (u32, u32) = conn
+    let mut rows = stmt.query([&page])?;
+    while let Some(row) = rows.next()? {
+        let slot = row.get::<_, u32>(18)? as usize;
+        if let Some(slot) = slots.get_mut(slot) {
+            *slot = Some(member_from_row(row)?);
+        }
+    }
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT j.key, r.role FROM {PAGE} CROSS JOIN member_role r ON r.member_id = m.id"
+    ))?;
+    let mut rows = stmt.query([&page])?;
+    while let Some(row) = rows.next()? {
+        let slot = row.get::<_, u32>(0)? as usize;
+        let role = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        let role = Role::parse(role).ok_or_else(|| bad_value(1, "role", role))?;
+        if let Some(Some(member)) = slots.get_mut(slot) {
+            member.roles.push(role);
+        }
+    }
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT j.key, t.tag FROM {PAGE} CROSS JOIN member_tag t ON t.member_id = m.id"
+    ))?;
+    let mut rows = stmt.query([&page])?;
+    while let Some(row) = rows.next()? {
+        if let Some(Some(member)) = slots.get_mut(row.get::<_, u32>(0)? as usize) {
+            member.tags.push(row.get(1)?);
+        }
+    }
+    Ok(slots
+        .into_iter()
+        .flatten()
+        .map(|mut member| {
+            member.roles.sort();
+            member.tags.sort();
+            member
+        })
+        .collect())
+}
+
+/// How many members are active and archived, whatever the query (asked after a write, not per
+/// keystroke).
+pub fn counts(conn: &Connection) -> Result<MemberCounts> {
+    Ok(conn
         .prepare_cached(
             "SELECT count(*) FILTER (WHERE archived_at IS NULL),
                     count(*) FILTER (WHERE archived_at IS NOT NULL)
              FROM member",
         )?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(MemberList {
-        members,
-        total,
-        active,
-        archived,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn typed_text_is_never_query_syntax() {
-        assert_eq!(fts_phrase(r#"a" OR "b"#), r#""a"" OR ""b""#);
-        assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
-    }
-
-    #[test]
-    fn short_words_use_the_name_range_and_long_words_the_index() {
-        let q = |text: &str| MemberQuery {
-            text: text.into(),
-            ..Default::default()
-        };
-        let (sql, params) = filter(&q("Zo"));
-        assert!(sql.contains("name_key >= ?"), "{sql}");
-        assert_eq!(params[0], Value::Text("zo".into()));
-        let (sql, params) = filter(&q("Müll a"));
-        assert!(sql.contains("MATCH ?") && sql.contains("LIKE ?"), "{sql}");
-        assert_eq!(params[0], Value::Text("\"mull\"".into()));
-        let (sql, params) = filter(&q("  "));
-        assert!(!sql.contains("MATCH") && params.is_empty());
-    }
+        .query_row([], |r| {
+            Ok(MemberCounts {
+                active: r.get(0)?,
+                archived: r.get(1)?,
+            })
+        })?)
 }

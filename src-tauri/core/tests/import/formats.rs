@@ -191,7 +191,7 @@ fn utf16_and_windows_1252_files_read_correctly() {
         text: "muller".into(),
         ..Default::default()
     };
-    let found = db.read(|c| members::list(c, &query)).unwrap().members;
+    let found = db.read(|c| members::list(&db, c, &query)).unwrap().members;
     let names: Vec<_> = found.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names, vec!["Jürgen Müller", "Zoë Müller"]);
     by_name(&db, "François Ménard");
