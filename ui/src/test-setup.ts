@@ -2,3 +2,13 @@ import { cleanup } from '@testing-library/svelte';
 import { afterEach } from 'vitest';
 
 afterEach(() => cleanup());
+
+// jsdom has no layout, so no ResizeObserver (Svelte's bind:clientHeight uses one); a list in a
+// unit test simply has height 0 and shows its overscan rows.
+if (!('ResizeObserver' in globalThis)) {
+  globalThis.ResizeObserver = class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  } as unknown as typeof ResizeObserver;
+}

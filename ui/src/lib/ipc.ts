@@ -1,7 +1,8 @@
 // The only module that talks to the backend. Screens call these typed functions; a failed
 // command throws an IpcError whose `error.kind` they can branch on.
+import { Channel } from '@tauri-apps/api/core';
 import * as b from './bindings';
-import { commands, type CommandError } from './bindings';
+import { commands } from './bindings';
 
 // specta writes a type twice where Rust's serialised and deserialised shapes differ; what the
 // backend sends is the `_Serialize` shape, what it accepts the `_Deserialize` one.
@@ -10,7 +11,29 @@ export type Member = b.Member_Serialize;
 export type MemberList = b.MemberList_Serialize;
 export type MemberInput = b.MemberInput_Deserialize;
 export type MemberQuery = b.MemberQuery_Deserialize;
-export type { CommandError, DemoStatus, MemberSource, PracticeLevel, Role } from './bindings';
+export type CommandError = b.CommandError_Serialize;
+export type AudienceFilter = b.AudienceFilter_Deserialize;
+export type MergeChoices = b.MergeChoices_Deserialize;
+export type MergePreview = b.MergePreview_Serialize;
+export type FieldDifference = b.FieldDifference_Serialize;
+export type ImportPreview = b.ImportPreview_Serialize;
+export type ImportOptions = b.ImportOptions_Deserialize;
+export type ColumnMapping = b.ColumnMapping_Serialize;
+export type {
+  DemoStatus,
+  MemberCounts,
+  ExportResult,
+  ImportFormat,
+  ImportProgress,
+  ImportReport,
+  MailingListFormat,
+  MemberField,
+  MemberSource,
+  MergeField,
+  MergeSide,
+  PracticeLevel,
+  Role,
+} from './bindings';
 
 type Result<T> = { status: 'ok'; data: T } | { status: 'error'; error: CommandError };
 
@@ -40,6 +63,7 @@ async function call<T>(pending: Promise<Result<T>>): Promise<T> {
 export const api = {
   appInfo: () => call(commands.appInfo()),
   listMembers: (query: MemberQuery) => call(commands.listMembers(query)),
+  memberCounts: () => call(commands.memberCounts()),
   getMember: (id: string) => call(commands.getMember(id)),
   createMember: (input: MemberInput) => call(commands.createMember(input)),
   updateMember: (id: string, input: MemberInput) => call(commands.updateMember(id, input)),
@@ -49,4 +73,23 @@ export const api = {
   demoStatus: () => call(commands.demoStatus()),
   loadDemo: () => call(commands.loadDemo()),
   removeDemo: () => call(commands.removeDemo()),
+  chooseImportFile: () => call(commands.chooseImportFile()),
+  previewImport: (path: string, format: b.ImportFormat | null) =>
+    call(commands.previewImport(path, format)),
+  importMembers: (
+    path: string,
+    options: ImportOptions,
+    onProgress: (progress: b.ImportProgress) => void,
+  ) => {
+    const channel = new Channel<b.ImportProgress>();
+    channel.onmessage = onProgress;
+    return call(commands.importMembers(path, options, channel));
+  },
+  cancelImport: () => call(commands.cancelImport()),
+  exportMembers: () => call(commands.exportMembers()),
+  exportMailingList: (filter: AudienceFilter, format: b.MailingListFormat) =>
+    call(commands.exportMailingList(filter, format)),
+  mergePreview: (keepId: string, otherId: string) => call(commands.mergePreview(keepId, otherId)),
+  mergeMembers: (keepId: string, otherId: string, choices: MergeChoices) =>
+    call(commands.mergeMembers(keepId, otherId, choices)),
 };

@@ -35,8 +35,9 @@ function backend(members: { id: string; name: string }[]) {
           updatedAt: '2026-01-01T00:00:00Z',
           archivedAt: null,
         }));
-      return { members: found, total: found.length, active: members.length, archived: 0 };
+      return { members: found, total: found.length };
     }
+    if (cmd === 'member_counts') return { active: members.length, archived: 0 };
     if (cmd === 'demo_status') return { demoMembers: 0, ownMembers: members.length };
   });
 }

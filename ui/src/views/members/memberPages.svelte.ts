@@ -16,6 +16,8 @@ export class MemberPages {
   error = $state<unknown>(null);
 
   #pages = new SvelteMap<number, Member[]>();
+  // Bookkeeping only: nothing renders from it, so it need not be reactive.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #inflight = new Set<number>();
   #generation = 0;
   #fetch: FetchPage;

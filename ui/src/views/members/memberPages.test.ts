@@ -14,9 +14,7 @@ function backend(total: number) {
     const members = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, k) =>
       member(offset + k),
     );
-    return new Promise((resolve) =>
-      release.push(() => resolve({ members, total, active: total, archived: 0 })),
-    );
+    return new Promise((resolve) => release.push(() => resolve({ members, total })));
   };
   const flush = async () => {
     const now = release;
