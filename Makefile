@@ -17,7 +17,7 @@ BUILD_PACKAGES := build-essential pkg-config file libwebkit2gtk-4.1-dev librsvg2
 TEST_PACKAGES  := xvfb xauth webkit2gtk-driver
 
 .PHONY: help run test app ui lint fmt-check clippy ui-check bindings bindings-check \
-        test-core test-rust test-ui test-interop e2e screenshot bundle clean \
+        test-core test-rust test-ui test-interop e2e screenshot bench bundle clean \
         system-deps test-system-deps node-deps python-deps driver-deps
 
 help:
@@ -112,6 +112,13 @@ e2e: test-system-deps python-deps driver-deps app
 
 screenshot: test-system-deps python-deps driver-deps app
 	$(XVFB) $(VENV)/bin/python tests/e2e/screenshot.py docs/screenshot.png
+
+# Speed, measured against baselines run in the same session; prints ratios, asserts nothing.
+bench: system-deps python-deps
+	@scripts/ensure-packages.sh sqlite3
+	cargo build --release -p guildhall-cli
+	$(VENV)/bin/python benches/import_bench.py target/release/guildhall 100000
+	cargo bench -p guildhall-core --bench search
 
 bundle: system-deps node-deps
 	ui/node_modules/.bin/tauri build --bundles deb

@@ -145,3 +145,23 @@ def test_a_database_from_a_newer_guildhall_is_refused_and_left_alone(launch, tmp
     assert app.all("nav[aria-label='Main']") == []
     close(app)
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_merge_two_records_of_one_person(launch):
+    app: Guildhall = launch()
+    app.add_member("Zoe M", "zoe@example.org", tags="rust")
+    app.add_member("Zoë Müller", tags="mentoring")
+    app.wait_rows(["Zoe M", "Zoë Müller"])
+
+    app.open_member("Zoe M")
+    app.click('[data-testid="merge-member"]')
+    app.fill("#merge-search", "mull")
+    app.click('[data-testid="merge-candidate"]')
+    table = app.find('[data-testid="merge-preview"]')
+    assert "Zoë Müller" in table.get_attribute("textContent")
+    # Take the other record's spelling of the name.
+    app.driver.find_element(By.CSS_SELECTOR, "input[name='merge-name']:not(:checked)").click()
+    app.click('[data-testid="merge-run"]')
+    app.wait_rows(["Zoë Müller"])
+    app.wait(lambda _: app.find("#member-email").get_attribute("value") == "zoe@example.org")
+    assert app.find("#member-tags").get_attribute("value") == "mentoring, rust"

@@ -16,6 +16,7 @@ function renderEditor() {
     onrestore: vi.fn(),
     ondelete: vi.fn(),
     onopen: vi.fn(),
+    onmerge: vi.fn(),
   };
   render(MemberEditor, { props });
   return props;
