@@ -5,119 +5,25 @@
 
 use std::time::{Duration, Instant};
 
-use guildhall_core::members::{self, MemberInput, MemberQuery, PracticeLevel, Role};
+use guildhall_core::members::{self, demo, MemberInput, MemberQuery, PracticeLevel, Role};
 use guildhall_core::text::fold;
 use guildhall_core::Database;
 
 const MEMBERS: usize = 100_000;
 const PAGE: u32 = 100;
 
-const FIRST: &[&str] = &[
-    "Zoë",
-    "Amara",
-    "Lukas",
-    "Mei",
-    "Santiago",
-    "Aoife",
-    "Kwame",
-    "Ingrid",
-    "Ravi",
-    "Élodie",
-    "Tomasz",
-    "Yuki",
-    "Fatima",
-    "Jonas",
-    "Priya",
-    "Mateo",
-    "Hannah",
-    "Oluwaseun",
-    "Sofia",
-    "Bjørn",
-    "Leila",
-    "Diego",
-    "Anika",
-    "Chidi",
-    "Margaux",
-    "Hiroshi",
-    "Nadia",
-    "Emil",
-    "Camila",
-    "Tariq",
-    "Greta",
-    "Arjun",
-    "Lucía",
-    "Finn",
-    "Ama",
-    "Søren",
-    "Noor",
-    "Pablo",
-    "Wen",
-    "Ilse",
-    "Ann",
-    "Anna",
-    "Johann",
-    "Marie",
-    "Pierre",
-    "Olga",
-    "Ivan",
-    "Chen",
-    "Grace",
-    "Ada",
-];
-const LAST: &[&str] = &[
-    "Müller",
-    "Okafor",
-    "Nguyễn",
-    "García",
-    "O'Brien",
-    "Kowalski",
-    "Tanaka",
-    "Haddad",
-    "Larsen",
-    "Dubois",
-    "Mensah",
-    "Rossi",
-    "Fernández",
-    "Novak",
-    "Iyer",
-    "Schmidt",
-    "Costa",
-    "Lindqvist",
-    "Abebe",
-    "Moreau",
-    "Yilmaz",
-    "Silva",
-    "Petrović",
-    "Chen",
-    "Ward",
-    "Kaur",
-    "Becker",
-    "Ito",
-    "Santos",
-    "Walsh",
-    "Łukasik",
-    "Adeyemi",
-    "Hopper",
-    "Lovelace",
-    "Turing",
-    "Johnson",
-];
-const TAGS: &[&str] = &[
-    "rust",
-    "python",
-    "data science",
-    "design",
-    "testing",
-    "accessibility",
-    "devops",
-    "security",
-    "machine learning",
-    "writing",
-    "mentoring",
-    "open source",
-    "frontend",
-    "databases",
-];
+/// The demo community's names, plus a few that make common trigrams ("ann", "ing") busier.
+fn first_names() -> Vec<&'static str> {
+    let extra = [
+        "Ann", "Anna", "Johann", "Marie", "Pierre", "Olga", "Ivan", "Chen", "Grace", "Ada",
+    ];
+    demo::FIRST_NAMES.iter().copied().chain(extra).collect()
+}
+
+fn last_names() -> Vec<&'static str> {
+    let extra = ["Hopper", "Lovelace", "Turing", "Johnson"];
+    demo::LAST_NAMES.iter().copied().chain(extra).collect()
+}
 
 struct Rng(u64);
 impl Rng {
@@ -133,10 +39,11 @@ impl Rng {
 }
 
 fn populate(db: &Database, rng: &mut Rng) -> Vec<String> {
+    let (first, last) = (first_names(), last_names());
     let mut names = Vec::with_capacity(MEMBERS);
     db.write(|tx| {
         for i in 0..MEMBERS {
-            let name = format!("{} {}", rng.pick(FIRST), rng.pick(LAST));
+            let name = format!("{} {}", rng.pick(&first), rng.pick(&last));
             let local: String = fold(&name)
                 .chars()
                 .filter(char::is_ascii_alphanumeric)
@@ -148,7 +55,7 @@ fn populate(db: &Database, rng: &mut Rng) -> Vec<String> {
                     email: Some(format!("{local}{i}@example.org")),
                     practice_level: Some(PracticeLevel::Practitioner),
                     roles: vec![Role::Member],
-                    tags: vec![rng.pick(TAGS).into(), rng.pick(TAGS).into()],
+                    tags: vec![rng.pick(demo::TAGS).into(), rng.pick(demo::TAGS).into()],
                     ..Default::default()
                 },
             )?;
@@ -171,7 +78,7 @@ fn typed_queries(names: &[String], rng: &mut Rng) -> Vec<String> {
                 queries.push(chars[..len].iter().collect());
             }
         }
-        queries.push(format!("{} {}", &fold(name)[..3], rng.pick(TAGS)));
+        queries.push(format!("{} {}", &fold(name)[..3], rng.pick(demo::TAGS)));
     }
     queries.push("example.org".into());
     queries.push("0123@".into());

@@ -15,7 +15,8 @@ use crate::text::fold;
 
 pub const DEMO_SIZE: usize = 200;
 
-const FIRST: &[&str] = &[
+/// The demo's first names (also the search benchmark's, which adds a few common ones).
+pub const FIRST_NAMES: &[&str] = &[
     "Zoë",
     "Amara",
     "Lukas",
@@ -57,7 +58,7 @@ const FIRST: &[&str] = &[
     "Wen",
     "Ilse",
 ];
-const LAST: &[&str] = &[
+pub const LAST_NAMES: &[&str] = &[
     "Müller",
     "Okafor",
     "Nguyễn",
@@ -92,7 +93,7 @@ const LAST: &[&str] = &[
     "Adeyemi",
 ];
 const DOMAINS: &[&str] = &["example.org", "example.com", "example.net"];
-const TAGS: &[&str] = &[
+pub const TAGS: &[&str] = &[
     "rust",
     "python",
     "data science",
@@ -145,7 +146,7 @@ pub fn community() -> Vec<MemberInput> {
     let mut taken = std::collections::HashSet::new();
     let mut members = Vec::with_capacity(DEMO_SIZE);
     while members.len() < DEMO_SIZE {
-        let (first, last) = (dice.pick(FIRST), dice.pick(LAST));
+        let (first, last) = (dice.pick(FIRST_NAMES), dice.pick(LAST_NAMES));
         if !taken.insert((first, last)) {
             continue;
         }

@@ -224,7 +224,7 @@ fn write_rows(
             return Err(CoreError::Cancelled);
         }
         let outcome = row::draft(&fields, &plan.columns, &table.headers, lists)
-            .map_err(RowError::Rejected)
+            .map_err(|rejection| RowError::Rejected(rejection.0))
             .and_then(|draft| writer.write(line, draft));
         match outcome {
             Ok(Outcome::New) => report.new += 1,

@@ -34,13 +34,23 @@ pub(crate) struct Draft {
     pub extra: Extra,
 }
 
+/// Why a row cannot be imported, in words for the organizer; it becomes a rejected row's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Rejection(pub String);
+
+impl From<String> for Rejection {
+    fn from(reason: String) -> Self {
+        Rejection(reason)
+    }
+}
+
 /// Reads one row. `lists` are the characters that separate tags and roles within a cell.
 pub(crate) fn draft(
     fields: &[Cow<'_, str>],
     columns: &[Option<MemberField>],
     headers: &[String],
     lists: &[char],
-) -> Result<Draft, String> {
+) -> Result<Draft, Rejection> {
     let mut draft = Draft::default();
     let (mut first, mut last) = ("", "");
     for (i, field) in columns.iter().enumerate() {
@@ -50,7 +60,7 @@ pub(crate) fn draft(
             continue;
         }
         read_cell(&mut draft, field, value, lists, &mut first, &mut last)
-            .map_err(|problem| format!("{}: {problem}", headers[i]))?;
+            .map_err(|problem| Rejection(format!("{}: {}", headers[i], problem.0)))?;
     }
     if draft.input.name.is_empty() {
         draft.input.name = format!("{first} {last}");
@@ -65,7 +75,7 @@ fn read_cell<'r>(
     lists: &[char],
     first: &mut &'r str,
     last: &mut &'r str,
-) -> Result<(), String> {
+) -> Result<(), Rejection> {
     let input = &mut draft.input;
     let extra = &mut draft.extra;
     match field {
@@ -136,9 +146,11 @@ fn yes_no(value: &str) -> Option<bool> {
 }
 
 /// A date as stored (`YYYY-MM-DD`), from what the cell says.
-fn date_text(value: &str) -> Result<String, String> {
+fn date_text(value: &str) -> Result<String, Rejection> {
     parse_date(value).map(|d| d.to_string()).ok_or_else(|| {
-        format!("“{value}” is not a date Guildhall can read unambiguously (use YYYY-MM-DD).")
+        Rejection(format!(
+            "“{value}” is not a date Guildhall can read unambiguously (use YYYY-MM-DD)."
+        ))
     })
 }
 
@@ -299,7 +311,7 @@ mod tests {
         assert!(d.level_given && !d.consent_given);
 
         let fields = ["Ada", "", "guru"].map(Cow::Borrowed);
-        let err = draft(&fields, &columns, &headers, &[',']).unwrap_err();
+        let err = draft(&fields, &columns, &headers, &[',']).unwrap_err().0;
         assert!(err.starts_with("Level: “guru”"), "{err}");
     }
 }
