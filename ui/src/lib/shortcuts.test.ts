@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { shortcutOf } from './shortcuts';
+
+function key(init: KeyboardEventInit, target: HTMLElement = document.body): KeyboardEvent {
+  const event = new KeyboardEvent('keydown', init);
+  Object.defineProperty(event, 'target', { value: target });
+  return event;
+}
+
+describe('shortcutOf', () => {
+  it('finds search and new member', () => {
+    expect(shortcutOf(key({ key: 'f', ctrlKey: true }))).toBe('search');
+    expect(shortcutOf(key({ key: 'F', metaKey: true }))).toBe('search');
+    expect(shortcutOf(key({ key: '/' }))).toBe('search');
+    expect(shortcutOf(key({ key: 'n', ctrlKey: true }))).toBe('new');
+    expect(shortcutOf(key({ key: 'n' }))).toBeNull();
+  });
+
+  it('leaves "/" to a field being typed in', () => {
+    expect(shortcutOf(key({ key: '/' }, document.createElement('input')))).toBeNull();
+    expect(shortcutOf(key({ key: '/' }, document.createElement('textarea')))).toBeNull();
+  });
+});
