@@ -216,22 +216,26 @@ fn month(word: &str) -> Option<i8> {
 }
 
 /// A timestamp as stored: RFC 3339 in UTC to the second.
-fn timestamp(value: &str) -> Result<String, String> {
+fn timestamp(value: &str) -> Result<String, Rejection> {
     value
         .parse::<jiff::Timestamp>()
         .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .map_err(|_| format!("“{value}” is not a timestamp like 2025-03-01T10:00:00Z."))
+        .map_err(|_| {
+            Rejection(format!(
+                "“{value}” is not a timestamp like 2025-03-01T10:00:00Z."
+            ))
+        })
 }
 
-fn code(value: &str, prefix: &str, what: &str) -> Result<String, String> {
+fn code(value: &str, prefix: &str, what: &str) -> Result<String, Rejection> {
     let rest = value.strip_prefix(prefix).unwrap_or_default();
     if rest.is_empty() || value.len() > 64 || !rest.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(format!("“{value}” is not {what}."));
+        return Err(Rejection(format!("“{value}” is not {what}.")));
     }
     Ok(value.to_owned())
 }
 
-fn web_address(value: &str) -> Result<&str, String> {
+fn web_address(value: &str) -> Result<&str, Rejection> {
     let lower = value.get(..8).unwrap_or(value).to_ascii_lowercase();
     if (lower.starts_with("https://") || lower.starts_with("http://"))
         && value.len() <= 2048
@@ -239,7 +243,9 @@ fn web_address(value: &str) -> Result<&str, String> {
     {
         Ok(value)
     } else {
-        Err(format!("“{value}” is not a web address (https://…)."))
+        Err(Rejection(format!(
+            "“{value}” is not a web address (https://…)."
+        )))
     }
 }
 
