@@ -3,6 +3,7 @@
 //! The Tauri crate and the CLI are thin layers over this crate; nothing here knows about Tauri,
 //! so the whole domain is testable in milliseconds against real SQLite files.
 
+pub mod calendar;
 pub mod db;
 pub mod error;
 pub mod files;
