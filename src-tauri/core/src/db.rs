@@ -36,6 +36,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_members_at_scale",
         include_str!("../../../migrations/0002_members_at_scale.sql"),
     ),
+    (
+        "0003_workshops",
+        include_str!("../../../migrations/0003_workshops.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

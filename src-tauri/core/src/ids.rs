@@ -21,6 +21,22 @@ pub fn member_id() -> String {
     format!("mem_{}", random_base32(16))
 }
 
+/// A new workshop id, e.g. `wks_7K2M9Q4XW1RZ3B8D`.
+pub fn workshop_id() -> String {
+    format!("wks_{}", random_base32(16))
+}
+
+/// A new session id, e.g. `ses_7K2M9Q4XW1RZ3B8D`.
+pub fn session_id() -> String {
+    format!("ses_{}", random_base32(16))
+}
+
+/// A new calendar UID (RFC 5545): 130 random bits, globally unique, saying nothing about the
+/// community or the member it is sent to.
+pub fn ical_uid() -> String {
+    format!("{}@guildhall", random_base32(26).to_ascii_lowercase())
+}
+
 /// A new check-in code: 24 symbols, 120 bits.
 pub fn check_in_code() -> String {
     random_base32(24)

@@ -10,6 +10,7 @@ pub mod files;
 pub mod ids;
 pub mod members;
 pub mod text;
+pub mod workshops;
 
 pub use db::Database;
 pub use error::{CoreError, Result};

@@ -15,7 +15,7 @@ mod input;
 pub mod merge;
 mod model;
 pub(crate) mod search;
-mod store;
+pub(crate) mod store;
 
 pub use erasure::{erasure_counts, ErasureCount};
 pub use export::{all_members_csv, mailing_list, AudienceFilter, MailingListFormat};

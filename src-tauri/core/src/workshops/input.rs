@@ -1,0 +1,205 @@
+//! From the editor's form to a workshop we are willing to store: trimmed, bounded, validated,
+//! with every wall-clock time resolved to an instant in the workshop's zone.
+
+use jiff::civil::DateTime;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+use super::model::{SessionInput, WorkshopInput, WorkshopStatus};
+use super::series;
+use crate::error::{CoreError, Result};
+use crate::members::normalize_tags;
+use crate::text::squash_whitespace;
+
+const MAX_TITLE: usize = 200;
+const MAX_DESCRIPTION: usize = 50_000;
+const MAX_VENUE: usize = 300;
+const MAX_URL: usize = 2_000;
+const MAX_SESSIONS: usize = 100;
+const MAX_CAPACITY: u32 = 100_000;
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CleanSession {
+    pub id: Option<String>,
+    pub title: String,
+    pub start: Timestamp,
+    pub end: Timestamp,
+    pub all_day: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CleanWorkshop {
+    pub title: String,
+    pub description: String,
+    pub status: WorkshopStatus,
+    pub tz: TimeZone,
+    pub time_zone: String,
+    pub venue: Option<String>,
+    pub online_url: Option<String>,
+    pub capacity: Option<u32>,
+    pub facilitator_ids: Vec<String>,
+    pub tags: Vec<String>,
+    /// In order of start.
+    pub sessions: Vec<CleanSession>,
+    pub series_rule: Option<String>,
+}
+
+/// The zone for an IANA name, or a validation error on `timeZone`.
+pub(crate) fn zone(name: &str) -> Result<TimeZone> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(CoreError::invalid("timeZone", "A time zone is required."));
+    }
+    TimeZone::get(name).map_err(|_| {
+        CoreError::invalid(
+            "timeZone",
+            format!("“{name}” is not a time zone (use a name like Europe/Berlin)."),
+        )
+    })
+}
+
+/// A wall-clock time typed in the editor (`YYYY-MM-DDTHH:MM`, seconds optional).
+pub(crate) fn parse_local(text: &str, field: &'static str) -> Result<DateTime> {
+    text.trim()
+        .parse::<DateTime>()
+        .map_err(|_| CoreError::invalid(field, format!("“{}” is not a date and time.", text.trim())))
+}
+
+/// The instant of a wall-clock time in `tz`. In a DST gap the later reading is taken (02:30
+/// on a spring-forward night is 03:30), in an overlap the earlier one, as calendar clients do.
+pub(crate) fn instant(local: DateTime, tz: &TimeZone, field: &'static str) -> Result<Timestamp> {
+    local
+        .to_zoned(tz.clone())
+        .map(|z| z.timestamp())
+        .map_err(|e| CoreError::invalid(field, e.to_string()))
+}
+
+fn optional_text(value: Option<&str>, max: usize, field: &'static str) -> Result<Option<String>> {
+    let Some(text) = value.map(squash_whitespace).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    if text.chars().count() > max {
+        return Err(CoreError::invalid(
+            field,
+            format!("This can be at most {max} characters."),
+        ));
+    }
+    Ok(Some(text))
+}
+
+fn clean_url(value: Option<&str>) -> Result<Option<String>> {
+    let Some(url) = optional_text(value, MAX_URL, "onlineUrl")? else {
+        return Ok(None);
+    };
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.contains(' ') {
+        return Err(CoreError::invalid(
+            "onlineUrl",
+            "An online link starts with https:// (or http://).",
+        ));
+    }
+    Ok(Some(url))
+}
+
+fn clean_session(input: &SessionInput, tz: &TimeZone) -> Result<CleanSession> {
+    let title = squash_whitespace(&input.title);
+    if title.chars().count() > MAX_TITLE {
+        return Err(CoreError::invalid(
+            "sessions",
+            format!("A session title can be at most {MAX_TITLE} characters."),
+        ));
+    }
+    let start = instant(parse_local(&input.start, "sessions")?, tz, "sessions")?;
+    let end = instant(parse_local(&input.end, "sessions")?, tz, "sessions")?;
+    if end <= start {
+        return Err(CoreError::invalid(
+            "sessions",
+            format!(
+                "{} ends before it starts.",
+                if title.is_empty() { "A session" } else { &title }
+            ),
+        ));
+    }
+    Ok(CleanSession {
+        id: input.id.clone().filter(|id| !id.is_empty()),
+        title,
+        start,
+        end,
+        all_day: false,
+    })
+}
+
+pub(crate) fn clean(input: &WorkshopInput) -> Result<CleanWorkshop> {
+    let title = squash_whitespace(&input.title);
+    if title.is_empty() {
+        return Err(CoreError::invalid("title", "A title is required."));
+    }
+    if title.chars().count() > MAX_TITLE {
+        return Err(CoreError::invalid(
+            "title",
+            format!("A title can be at most {MAX_TITLE} characters."),
+        ));
+    }
+    let description = input.description.trim().replace("\r\n", "\n");
+    if description.chars().count() > MAX_DESCRIPTION {
+        return Err(CoreError::invalid(
+            "description",
+            format!("A description can be at most {MAX_DESCRIPTION} characters."),
+        ));
+    }
+    let tz = zone(&input.time_zone)?;
+    let time_zone = input.time_zone.trim().to_owned();
+    if let Some(capacity) = input.capacity {
+        if capacity == 0 || capacity > MAX_CAPACITY {
+            return Err(CoreError::invalid(
+                "capacity",
+                format!("Capacity is 1 to {MAX_CAPACITY} people, or empty for no limit."),
+            ));
+        }
+    }
+    if input.sessions.is_empty() {
+        return Err(CoreError::invalid(
+            "sessions",
+            "A workshop needs at least one session.",
+        ));
+    }
+    if input.sessions.len() > MAX_SESSIONS {
+        return Err(CoreError::invalid(
+            "sessions",
+            format!("A workshop can have at most {MAX_SESSIONS} sessions."),
+        ));
+    }
+    let mut sessions = input
+        .sessions
+        .iter()
+        .map(|s| clean_session(s, &tz))
+        .collect::<Result<Vec<_>>>()?;
+    sessions.sort_by_key(|s| s.start);
+    let series_rule = match &input.series {
+        Some(choice) => {
+            let first = sessions[0].start.to_zoned(tz.clone()).datetime();
+            Some(series::build_rule(choice, first, &tz)?)
+        }
+        None => None,
+    };
+    let mut facilitator_ids: Vec<String> = Vec::with_capacity(input.facilitator_ids.len());
+    for id in &input.facilitator_ids {
+        if !facilitator_ids.contains(id) {
+            facilitator_ids.push(id.clone());
+        }
+    }
+    Ok(CleanWorkshop {
+        title,
+        description,
+        status: input.status,
+        tz,
+        time_zone,
+        venue: optional_text(input.venue.as_deref(), MAX_VENUE, "venue")?,
+        online_url: clean_url(input.online_url.as_deref())?,
+        capacity: input.capacity,
+        facilitator_ids,
+        tags: normalize_tags(&input.tags)?,
+        sessions,
+        series_rule,
+    })
+}

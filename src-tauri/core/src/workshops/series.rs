@@ -1,0 +1,408 @@
+//! Recurring series: the editor's choices to an RRULE and back, a sentence for people, and the
+//! expansion into occurrences. The recurrence maths is the `rrule` crate's; this module only
+//! builds its input and converts instants between it (chrono) and the rest of the core (jiff).
+
+use jiff::civil::{Date, DateTime, Weekday};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use rrule::RRuleSet;
+
+use super::model::{Frequency, SeriesInput};
+use crate::error::{CoreError, Result};
+
+/// The most occurrences one session expands to in one query (about 20 years of a weekly series).
+const MAX_OCCURRENCES: u16 = 1000;
+const MAX_INTERVAL: u16 = 99;
+const MAX_COUNT: u16 = 999;
+
+fn byday(weekday: Weekday) -> &'static str {
+    match weekday {
+        Weekday::Monday => "MO",
+        Weekday::Tuesday => "TU",
+        Weekday::Wednesday => "WE",
+        Weekday::Thursday => "TH",
+        Weekday::Friday => "FR",
+        Weekday::Saturday => "SA",
+        Weekday::Sunday => "SU",
+    }
+}
+
+fn weekday_name(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "MO" => "Monday",
+        "TU" => "Tuesday",
+        "WE" => "Wednesday",
+        "TH" => "Thursday",
+        "FR" => "Friday",
+        "SA" => "Saturday",
+        "SU" => "Sunday",
+        _ => return None,
+    })
+}
+
+/// Which weekday of its month `date` is: 1 to 4, or -1 for the last when it is the fifth.
+fn nth_weekday(date: Date) -> i8 {
+    let nth = (date.day() - 1) / 7 + 1;
+    if nth >= 5 {
+        -1
+    } else {
+        nth
+    }
+}
+
+/// The RRULE value for the editor's choices; `first` is the first session's start on the wall
+/// clock of `tz`. `UNTIL` is the last instant of the chosen day in `tz`, written in UTC as RFC
+/// 5545 requires with a zoned DTSTART.
+pub fn build_rule(input: &SeriesInput, first: DateTime, tz: &TimeZone) -> Result<String> {
+    if input.frequency == Frequency::Custom {
+        let rule = input
+            .rule
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .ok_or_else(|| CoreError::invalid("series", "A custom series needs its rule."))?;
+        let rule = rule.strip_prefix("RRULE:").unwrap_or(rule).to_owned();
+        validate_rule(&rule, first, tz)?;
+        return Ok(rule);
+    }
+    if input.interval == 0 || input.interval > MAX_INTERVAL {
+        return Err(CoreError::invalid(
+            "series",
+            format!("Repeat every 1 to {MAX_INTERVAL}."),
+        ));
+    }
+    let mut rule = match input.frequency {
+        Frequency::Daily => "FREQ=DAILY".to_owned(),
+        Frequency::Weekly => format!("FREQ=WEEKLY;BYDAY={}", byday(first.weekday())),
+        Frequency::MonthlyByWeekday => format!(
+            "FREQ=MONTHLY;BYDAY={}{}",
+            nth_weekday(first.date()),
+            byday(first.weekday())
+        ),
+        Frequency::MonthlyByDay => format!("FREQ=MONTHLY;BYMONTHDAY={}", first.day()),
+        Frequency::Custom => unreachable!("handled above"),
+    };
+    if input.interval > 1 {
+        rule.push_str(&format!(";INTERVAL={}", input.interval));
+    }
+    let until = input.until.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    match (until, input.count) {
+        (Some(_), Some(_)) => {
+            return Err(CoreError::invalid(
+                "series",
+                "Choose an end date or a number of dates, not both.",
+            ))
+        }
+        (Some(day), None) => {
+            let day: Date = day
+                .parse()
+                .map_err(|_| CoreError::invalid("series", "The end date is not a date."))?;
+            if day < first.date() {
+                return Err(CoreError::invalid(
+                    "series",
+                    "The series ends before its first session.",
+                ));
+            }
+            let last = day
+                .at(23, 59, 59, 0)
+                .to_zoned(tz.clone())
+                .map_err(|e| CoreError::invalid("series", e.to_string()))?
+                .timestamp();
+            rule.push_str(&format!(";UNTIL={}", last.strftime("%Y%m%dT%H%M%SZ")));
+        }
+        (None, Some(count)) => {
+            if count == 0 || count > MAX_COUNT {
+                return Err(CoreError::invalid(
+                    "series",
+                    format!("A series has 1 to {MAX_COUNT} dates."),
+                ));
+            }
+            rule.push_str(&format!(";COUNT={count}"));
+        }
+        (None, None) => {}
+    }
+    validate_rule(&rule, first, tz)?;
+    Ok(rule)
+}
+
+fn rule_set(rule: &str, first: DateTime, tz: &TimeZone) -> Result<RRuleSet> {
+    let zone = tz
+        .iana_name()
+        .ok_or_else(|| CoreError::invalid("timeZone", "The time zone has no IANA name."))?;
+    let text = format!(
+        "DTSTART;TZID={zone}:{}\nRRULE:{rule}",
+        first.strftime("%Y%m%dT%H%M%S")
+    );
+    text.parse::<RRuleSet>()
+        .map_err(|e| CoreError::invalid("series", format!("The repeat rule is not valid: {e}")))
+}
+
+/// Checks that the rrule crate accepts `rule` for a series starting at `first` in `tz`.
+pub fn validate_rule(rule: &str, first: DateTime, tz: &TimeZone) -> Result<()> {
+    rule_set(rule, first, tz).map(drop)
+}
+
+fn to_chrono(t: Timestamp) -> Result<chrono::DateTime<rrule::Tz>> {
+    let utc = chrono::DateTime::from_timestamp(t.as_second(), 0)
+        .ok_or_else(|| CoreError::invalid("series", "A time is out of range."))?;
+    Ok(utc.with_timezone(&rrule::Tz::UTC))
+}
+
+/// The starts of the occurrences the rule gives within `[from, to]` (both inclusive), in
+/// order. `first` is the first occurrence's start on `tz`'s wall clock.
+pub fn expand(
+    rule: &str,
+    first: DateTime,
+    tz: &TimeZone,
+    from: Timestamp,
+    to: Timestamp,
+) -> Result<Vec<Timestamp>> {
+    let set = rule_set(rule, first, tz)?
+        .after(to_chrono(from)?)
+        .before(to_chrono(to)?);
+    let result = set.all(MAX_OCCURRENCES);
+    result
+        .dates
+        .iter()
+        .map(|d| {
+            Timestamp::from_second(d.timestamp())
+                .map_err(|e| CoreError::invalid("series", e.to_string()))
+        })
+        .collect()
+}
+
+/// The key/value parts of an RRULE value.
+fn parts(rule: &str) -> Vec<(&str, &str)> {
+    rule.split(';')
+        .filter_map(|p| p.split_once('='))
+        .collect()
+}
+
+/// The editor's choices for a stored rule: one of the simple frequencies when the rule is
+/// exactly what [`build_rule`] would write for `first`, `Custom` otherwise.
+pub fn to_input(rule: &str, first: DateTime, tz: &TimeZone) -> SeriesInput {
+    let custom = SeriesInput {
+        frequency: Frequency::Custom,
+        interval: 1,
+        until: None,
+        count: None,
+        rule: Some(rule.to_owned()),
+    };
+    let mut input = SeriesInput {
+        frequency: Frequency::Custom,
+        interval: 1,
+        until: None,
+        count: None,
+        rule: None,
+    };
+    let mut freq = None;
+    let mut by_day = None;
+    let mut by_month_day = None;
+    for (key, value) in parts(rule) {
+        match key {
+            "FREQ" => freq = Some(value),
+            "INTERVAL" => match value.parse() {
+                Ok(n) => input.interval = n,
+                Err(_) => return custom,
+            },
+            "BYDAY" => by_day = Some(value),
+            "BYMONTHDAY" => by_month_day = Some(value),
+            "COUNT" => match value.parse() {
+                Ok(n) => input.count = Some(n),
+                Err(_) => return custom,
+            },
+            "UNTIL" => match parse_until(value, tz) {
+                Some(day) => input.until = Some(day.to_string()),
+                None => return custom,
+            },
+            "WKST" if value == "MO" => {}
+            _ => return custom,
+        }
+    }
+    let weekday = byday(first.weekday());
+    input.frequency = match (freq, by_day, by_month_day) {
+        (Some("DAILY"), None, None) => Frequency::Daily,
+        (Some("WEEKLY"), Some(d), None) if d == weekday => Frequency::Weekly,
+        (Some("MONTHLY"), Some(d), None)
+            if d == format!("{}{weekday}", nth_weekday(first.date())) =>
+        {
+            Frequency::MonthlyByWeekday
+        }
+        (Some("MONTHLY"), None, Some(d)) if d == first.day().to_string() => {
+            Frequency::MonthlyByDay
+        }
+        _ => return custom,
+    };
+    input
+}
+
+/// An UNTIL value as the local day it ends on.
+fn parse_until(value: &str, tz: &TimeZone) -> Option<Date> {
+    if let Some(utc) = value.strip_suffix('Z') {
+        let dt = DateTime::strptime("%Y%m%dT%H%M%S", utc).ok()?;
+        let t = dt.to_zoned(TimeZone::UTC).ok()?.timestamp();
+        return Some(t.to_zoned(tz.clone()).date());
+    }
+    if value.len() == 8 {
+        return Date::strptime("%Y%m%d", value).ok();
+    }
+    DateTime::strptime("%Y%m%dT%H%M%S", value)
+        .ok()
+        .map(|d| d.date())
+}
+
+fn ordinal(n: i8) -> &'static str {
+    match n {
+        1 => "first",
+        2 => "second",
+        3 => "third",
+        4 => "fourth",
+        -1 => "last",
+        _ => "",
+    }
+}
+
+/// A sentence for people: "Every 2 weeks on Tuesday, until 30 Jun 2027".
+pub fn describe(rule: &str, first: DateTime, tz: &TimeZone) -> String {
+    let input = to_input(rule, first, tz);
+    let n = input.interval;
+    let weekday = weekday_name(byday(first.weekday())).unwrap_or_default();
+    let mut text = match input.frequency {
+        Frequency::Daily if n == 1 => "Every day".to_owned(),
+        Frequency::Daily => format!("Every {n} days"),
+        Frequency::Weekly if n == 1 => format!("Every week on {weekday}"),
+        Frequency::Weekly => format!("Every {n} weeks on {weekday}"),
+        Frequency::MonthlyByWeekday => {
+            let which = ordinal(nth_weekday(first.date()));
+            if n == 1 {
+                format!("Monthly on the {which} {weekday}")
+            } else {
+                format!("Every {n} months on the {which} {weekday}")
+            }
+        }
+        Frequency::MonthlyByDay if n == 1 => format!("Monthly on day {}", first.day()),
+        Frequency::MonthlyByDay => format!("Every {n} months on day {}", first.day()),
+        Frequency::Custom => return format!("Repeats by the rule {rule}"),
+    };
+    if let Some(until) = input.until.as_deref().and_then(|d| d.parse::<Date>().ok()) {
+        text.push_str(&format!(", until {}", until.strftime("%-d %b %Y")));
+    }
+    if let Some(count) = input.count {
+        text.push_str(&format!(", {count} times"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn berlin() -> TimeZone {
+        TimeZone::get("Europe/Berlin").unwrap()
+    }
+
+    fn choice(frequency: Frequency, interval: u16, until: Option<&str>) -> SeriesInput {
+        SeriesInput {
+            frequency,
+            interval,
+            until: until.map(str::to_owned),
+            count: None,
+            rule: None,
+        }
+    }
+
+    #[test]
+    fn every_second_tuesday_until_june_crosses_dst_at_the_same_wall_time() {
+        let first: DateTime = "2027-03-16T18:30".parse().unwrap(); // a Tuesday, before DST
+        let rule = build_rule(
+            &choice(Frequency::Weekly, 2, Some("2027-06-30")),
+            first,
+            &berlin(),
+        )
+        .unwrap();
+        assert_eq!(rule, "FREQ=WEEKLY;BYDAY=TU;INTERVAL=2;UNTIL=20270630T215959Z");
+        let all = expand(
+            &rule,
+            first,
+            &berlin(),
+            "2027-01-01T00:00:00Z".parse().unwrap(),
+            "2028-01-01T00:00:00Z".parse().unwrap(),
+        )
+        .unwrap();
+        let utc: Vec<String> = all.iter().map(|t| t.to_string()).collect();
+        assert_eq!(
+            utc,
+            [
+                "2027-03-16T17:30:00Z", // CET, UTC+1
+                "2027-03-30T16:30:00Z", // CEST from 28 March, UTC+2
+                "2027-04-13T16:30:00Z",
+                "2027-04-27T16:30:00Z",
+                "2027-05-11T16:30:00Z",
+                "2027-05-25T16:30:00Z",
+                "2027-06-08T16:30:00Z",
+                "2027-06-22T16:30:00Z",
+            ]
+        );
+        assert_eq!(
+            describe(&rule, first, &berlin()),
+            "Every 2 weeks on Tuesday, until 30 Jun 2027"
+        );
+        assert_eq!(
+            to_input(&rule, first, &berlin()),
+            choice(Frequency::Weekly, 2, Some("2027-06-30"))
+        );
+    }
+
+    #[test]
+    fn monthly_by_weekday_uses_the_nth_weekday_and_the_last_for_a_fifth() {
+        let tz = berlin();
+        let second_tuesday: DateTime = "2027-03-09T19:00".parse().unwrap();
+        let rule = build_rule(
+            &choice(Frequency::MonthlyByWeekday, 1, None),
+            second_tuesday,
+            &tz,
+        )
+        .unwrap();
+        assert_eq!(rule, "FREQ=MONTHLY;BYDAY=2TU");
+        assert_eq!(
+            describe(&rule, second_tuesday, &tz),
+            "Monthly on the second Tuesday"
+        );
+        let fifth_wednesday: DateTime = "2027-03-31T19:00".parse().unwrap();
+        let rule = build_rule(
+            &choice(Frequency::MonthlyByWeekday, 1, None),
+            fifth_wednesday,
+            &tz,
+        )
+        .unwrap();
+        assert_eq!(rule, "FREQ=MONTHLY;BYDAY=-1WE");
+    }
+
+    #[test]
+    fn an_unknown_rule_is_kept_as_custom_and_a_bad_one_is_refused() {
+        let tz = berlin();
+        let first: DateTime = "2027-03-16T18:30".parse().unwrap();
+        let input = to_input("FREQ=WEEKLY;BYDAY=TU,TH", first, &tz);
+        assert_eq!(input.frequency, Frequency::Custom);
+        assert_eq!(input.rule.as_deref(), Some("FREQ=WEEKLY;BYDAY=TU,TH"));
+        let bad = SeriesInput {
+            rule: Some("FREQ=SOMETIMES".into()),
+            ..input
+        };
+        let err = build_rule(&bad, first, &tz).unwrap_err();
+        assert!(matches!(err, CoreError::Validation { field: "series", .. }));
+    }
+
+    #[test]
+    fn until_before_the_first_session_and_until_with_count_are_refused() {
+        let tz = berlin();
+        let first: DateTime = "2027-03-16T18:30".parse().unwrap();
+        assert!(build_rule(&choice(Frequency::Weekly, 1, Some("2027-03-01")), first, &tz).is_err());
+        let both = SeriesInput {
+            count: Some(3),
+            ..choice(Frequency::Weekly, 1, Some("2027-06-01"))
+        };
+        assert!(build_rule(&both, first, &tz).is_err());
+        assert!(build_rule(&choice(Frequency::Weekly, 0, None), first, &tz).is_err());
+    }
+}

@@ -1,0 +1,379 @@
+//! Workshops through the core, on real SQLite files: sessions, series with per-date changes,
+//! SEQUENCE and UID rules, duplicate and cancel, and the schedule with venue clashes.
+#![allow(clippy::unwrap_used)] // test helpers: a panic is a failed test with its line
+
+mod common;
+
+use guildhall_core::workshops::{
+    self, ExceptionKind, Frequency, SeriesInput, SessionInput, Workshop, WorkshopInput,
+    WorkshopStatus,
+};
+use guildhall_core::{CoreError, Database};
+
+fn session(title: &str, start: &str, end: &str) -> SessionInput {
+    SessionInput {
+        id: None,
+        title: title.into(),
+        start: start.into(),
+        end: end.into(),
+    }
+}
+
+fn input(title: &str, sessions: Vec<SessionInput>) -> WorkshopInput {
+    WorkshopInput {
+        title: title.into(),
+        description: "Bring a laptop.\n\n* Rust installed".into(),
+        status: WorkshopStatus::Scheduled,
+        time_zone: "Europe/Berlin".into(),
+        venue: Some("Kiezhaus, Raum 2".into()),
+        online_url: None,
+        capacity: Some(20),
+        facilitator_ids: vec![],
+        tags: vec!["rust".into()],
+        sessions,
+        series: None,
+    }
+}
+
+fn weekly(interval: u16, until: &str) -> SeriesInput {
+    SeriesInput {
+        frequency: Frequency::Weekly,
+        interval,
+        until: Some(until.into()),
+        count: None,
+        rule: None,
+    }
+}
+
+fn create(db: &Database, input: &WorkshopInput) -> Workshop {
+    db.write(|tx| workshops::create(tx, input)).unwrap()
+}
+
+fn starts(db: &Database, from: &str, to: &str) -> Vec<(String, String)> {
+    db.read(|c| workshops::schedule(c, from.parse().unwrap(), to.parse().unwrap()))
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.workshop_title, o.start))
+        .collect()
+}
+
+#[test]
+fn a_workshop_with_two_sessions_is_stored_in_utc_and_shown_on_the_wall_clock() {
+    let (_dir, db) = common::open();
+    let w = create(
+        &db,
+        &input(
+            "Rust for data people",
+            vec![
+                // Given out of order: the agenda is kept in order of start.
+                session("Part 2", "2027-04-03T10:00", "2027-04-03T12:00"),
+                session("Part 1", "2027-03-27T10:00", "2027-03-27T12:00"),
+            ],
+        ),
+    );
+    assert!(w.id.starts_with("wks_"));
+    assert_eq!(w.ical_sequence, 0);
+    let got: Vec<_> = w
+        .sessions
+        .iter()
+        .map(|s| (s.title.as_str(), s.start.as_str(), s.start_local.as_str()))
+        .collect();
+    // 27 March is CET (UTC+1), 3 April is CEST (UTC+2).
+    assert_eq!(
+        got,
+        [
+            ("Part 1", "2027-03-27T09:00:00Z", "2027-03-27T10:00"),
+            ("Part 2", "2027-04-03T08:00:00Z", "2027-04-03T10:00"),
+        ]
+    );
+    assert_ne!(w.sessions[0].ical_uid, w.sessions[1].ical_uid);
+    assert_eq!(db.read(|c| workshops::get(c, &w.id)).unwrap(), w);
+}
+
+#[test]
+fn bad_input_is_refused_beside_its_field_and_nothing_is_written() {
+    let (_dir, db) = common::open();
+    let cases = [
+        (
+            WorkshopInput {
+                title: "  ".into(),
+                ..input("x", vec![session("", "2027-01-01T10:00", "2027-01-01T11:00")])
+            },
+            "title",
+        ),
+        (input("x", vec![]), "sessions"),
+        (
+            input("x", vec![session("", "2027-01-01T10:00", "2027-01-01T09:00")]),
+            "sessions",
+        ),
+        (
+            input("x", vec![session("", "tomorrow", "2027-01-01T09:00")]),
+            "sessions",
+        ),
+        (
+            WorkshopInput {
+                time_zone: "Mars/Olympus_Mons".into(),
+                ..input("x", vec![session("", "2027-01-01T10:00", "2027-01-01T11:00")])
+            },
+            "timeZone",
+        ),
+        (
+            WorkshopInput {
+                online_url: Some("javascript:alert(1)".into()),
+                ..input("x", vec![session("", "2027-01-01T10:00", "2027-01-01T11:00")])
+            },
+            "onlineUrl",
+        ),
+        (
+            WorkshopInput {
+                capacity: Some(0),
+                ..input("x", vec![session("", "2027-01-01T10:00", "2027-01-01T11:00")])
+            },
+            "capacity",
+        ),
+        (
+            WorkshopInput {
+                facilitator_ids: vec!["mem_NOBODY".into()],
+                ..input("x", vec![session("", "2027-01-01T10:00", "2027-01-01T11:00")])
+            },
+            "facilitators",
+        ),
+    ];
+    for (bad, field) in cases {
+        match db.write(|tx| workshops::create(tx, &bad)) {
+            Err(CoreError::Validation { field: f, .. }) => assert_eq!(f, field, "{bad:?}"),
+            other => panic!("{field}: expected a validation error, got {other:?}"),
+        }
+    }
+    let count: i64 = db
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM workshop", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+#[test]
+fn changes_a_calendar_shows_raise_the_sequence_and_the_uids_never_change() {
+    let (_dir, db) = common::open();
+    let w = create(
+        &db,
+        &input(
+            "Kata night",
+            vec![session("", "2027-05-04T18:30", "2027-05-04T20:00")],
+        ),
+    );
+    let edit = |change: &dyn Fn(&mut WorkshopInput)| {
+        let current = db.read(|c| workshops::get(c, &w.id)).unwrap();
+        let mut form = input(
+            &current.title,
+            current
+                .sessions
+                .iter()
+                .map(|s| SessionInput {
+                    id: Some(s.id.clone()),
+                    title: s.title.clone(),
+                    start: s.start_local.clone(),
+                    end: s.end_local.clone(),
+                })
+                .collect(),
+        );
+        form.venue = current.venue.clone();
+        form.capacity = current.capacity;
+        change(&mut form);
+        db.write(|tx| workshops::update(tx, &w.id, &form)).unwrap()
+    };
+    // Capacity is not on the calendar: no new sequence.
+    let same = edit(&|f| f.capacity = Some(30));
+    assert_eq!(same.ical_sequence, 0);
+    let moved = edit(&|f| f.sessions[0].start = "2027-05-04T19:00".into());
+    assert_eq!(moved.ical_sequence, 1);
+    let elsewhere = edit(&|f| f.venue = Some("Library".into()));
+    assert_eq!(elsewhere.ical_sequence, 2);
+    let cancelled = db
+        .write(|tx| workshops::set_status(tx, &w.id, WorkshopStatus::Cancelled))
+        .unwrap();
+    assert_eq!(cancelled.ical_sequence, 3);
+    assert_eq!(cancelled.status, WorkshopStatus::Cancelled);
+    assert_eq!(cancelled.ical_uid, w.ical_uid);
+    assert_eq!(cancelled.sessions[0].ical_uid, w.sessions[0].ical_uid);
+    assert_eq!(cancelled.sessions[0].start, "2027-05-04T17:00:00Z");
+}
+
+#[test]
+fn a_biweekly_series_across_dst_with_a_skip_a_move_and_an_extra_date() {
+    let (_dir, db) = common::open();
+    let mut form = input(
+        "Study group",
+        vec![session("", "2027-03-16T18:30", "2027-03-16T20:00")],
+    );
+    form.series = Some(weekly(2, "2027-05-31"));
+    let w = create(&db, &form);
+    let series = w.series.clone().unwrap();
+    assert_eq!(series.summary, "Every 2 weeks on Tuesday, until 31 May 2027");
+    let sid = w.sessions[0].id.clone();
+    let all = |db: &Database| starts(db, "2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z");
+    assert_eq!(
+        all(&db).iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>(),
+        [
+            "2027-03-16T17:30:00Z",
+            "2027-03-30T16:30:00Z",
+            "2027-04-13T16:30:00Z",
+            "2027-04-27T16:30:00Z",
+            "2027-05-11T16:30:00Z",
+            "2027-05-25T16:30:00Z",
+        ]
+    );
+    db.write(|tx| workshops::skip_occurrence(tx, &sid, "2027-04-13T16:30:00Z"))
+        .unwrap();
+    db.write(|tx| {
+        workshops::move_occurrence(
+            tx,
+            &sid,
+            "2027-04-27T16:30:00Z",
+            "2027-04-29T19:00",
+            "2027-04-29T20:30",
+        )
+    })
+    .unwrap();
+    let w = db
+        .write(|tx| workshops::add_occurrence(tx, &sid, "2027-06-08T18:30"))
+        .unwrap();
+    assert_eq!(w.ical_sequence, 3);
+    let kinds: Vec<_> = w.exceptions.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [ExceptionKind::Skip, ExceptionKind::Move, ExceptionKind::Add]
+    );
+    assert_eq!(
+        all(&db).iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>(),
+        [
+            "2027-03-16T17:30:00Z",
+            "2027-03-30T16:30:00Z",
+            "2027-04-29T17:00:00Z",
+            "2027-05-11T16:30:00Z",
+            "2027-05-25T16:30:00Z",
+            "2027-06-08T16:30:00Z",
+        ]
+    );
+    // A date the series does not have cannot be skipped.
+    assert!(matches!(
+        db.write(|tx| workshops::skip_occurrence(tx, &sid, "2027-04-14T16:30:00Z")),
+        Err(CoreError::Validation { field: "occurrence", .. })
+    ));
+    // Undo the skip.
+    db.write(|tx| workshops::restore_occurrence(tx, &sid, "2027-04-13T16:30:00Z"))
+        .unwrap();
+    assert_eq!(all(&db).len(), 7);
+    // Ending the series drops the per-date changes with it.
+    let w = db.read(|c| workshops::get(c, &w.id)).unwrap();
+    let mut one_off = input(
+        "Study group",
+        vec![SessionInput {
+            id: Some(sid.clone()),
+            title: String::new(),
+            start: "2027-03-16T18:30".into(),
+            end: "2027-03-16T20:00".into(),
+        }],
+    );
+    one_off.series = None;
+    let w = db.write(|tx| workshops::update(tx, &w.id, &one_off)).unwrap();
+    assert!(w.series.is_none());
+    assert!(w.exceptions.is_empty());
+    assert_eq!(all(&db).len(), 1);
+}
+
+#[test]
+fn the_schedule_warns_when_two_workshops_share_a_venue_at_the_same_time() {
+    let (_dir, db) = common::open();
+    create(
+        &db,
+        &input("A", vec![session("", "2027-06-01T18:00", "2027-06-01T20:00")]),
+    );
+    let mut b = input("B", vec![session("", "2027-06-01T19:30", "2027-06-01T21:00")]);
+    b.venue = Some("  kiezhaus,   RAUM 2 ".into());
+    create(&db, &b);
+    let mut c = input("C", vec![session("", "2027-06-01T20:00", "2027-06-01T22:00")]);
+    c.venue = Some("Library".into());
+    create(&db, &c);
+    let d = create(
+        &db,
+        &input("D", vec![session("", "2027-06-01T20:00", "2027-06-01T21:30")]),
+    );
+    let clashes = |db: &Database| -> Vec<(String, Vec<String>)> {
+        db.read(|c| {
+            workshops::schedule(
+                c,
+                "2027-06-01T00:00:00Z".parse().unwrap(),
+                "2027-06-02T00:00:00Z".parse().unwrap(),
+            )
+        })
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.workshop_title, o.clashes_with))
+        .collect()
+    };
+    let s = |v: &[&str]| v.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        clashes(&db),
+        [
+            ("A".to_owned(), s(&["B"])), // not D: D starts when A ends
+            ("B".to_owned(), s(&["A", "D"])),
+            ("D".to_owned(), s(&["B"])), // D ends before C: first of the two
+            ("C".to_owned(), s(&[])),       // C starts at the same time as D, at another venue
+        ]
+    );
+    // A cancelled workshop clashes with nothing.
+    db.write(|tx| workshops::set_status(tx, &d.id, WorkshopStatus::Cancelled))
+        .unwrap();
+    assert_eq!(
+        clashes(&db),
+        [
+            ("A".to_owned(), s(&["B"])),
+            ("B".to_owned(), s(&["A"])),
+            ("D".to_owned(), s(&[])),
+            ("C".to_owned(), s(&[])),
+        ]
+    );
+}
+
+#[test]
+fn duplicate_makes_a_draft_with_new_uids_and_delete_removes_everything() {
+    let (_dir, db) = common::open();
+    let facilitator = common::add(&db, common::mailable("Zoë Müller", "zoe@example.org"));
+    let mut form = input(
+        "Intro to Git",
+        vec![session("Basics", "2027-02-02T18:00", "2027-02-02T20:00")],
+    );
+    form.facilitator_ids = vec![facilitator.id.clone()];
+    form.series = Some(SeriesInput {
+        frequency: Frequency::Custom,
+        interval: 1,
+        until: None,
+        count: None,
+        rule: Some("FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4".into()),
+    });
+    let original = create(&db, &form);
+    let copy = db
+        .write(|tx| workshops::duplicate(tx, &original.id))
+        .unwrap();
+    assert_eq!(copy.title, "Intro to Git (copy)");
+    assert_eq!(copy.status, WorkshopStatus::Draft);
+    assert_ne!(copy.ical_uid, original.ical_uid);
+    assert_ne!(copy.sessions[0].ical_uid, original.sessions[0].ical_uid);
+    assert_eq!(copy.sessions[0].start, original.sessions[0].start);
+    assert_eq!(copy.series.as_ref().unwrap().rule, "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4");
+    assert_eq!(copy.facilitators[0].name, "Zoë Müller");
+    db.write(|tx| workshops::delete(tx, &original.id)).unwrap();
+    assert!(matches!(
+        db.read(|c| workshops::get(c, &original.id)),
+        Err(CoreError::NotFound { .. })
+    ));
+    let sessions: i64 = db
+        .read(|c| Ok(c.query_row("SELECT count(*) FROM session", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(sessions, 1, "only the copy's session is left");
+    // Erasing the facilitator takes them off the workshop, not the workshop away.
+    db.write(|tx| guildhall_core::members::delete(tx, &facilitator.id))
+        .unwrap();
+    let copy = db.read(|c| workshops::get(c, &copy.id)).unwrap();
+    assert!(copy.facilitators.is_empty());
+}
