@@ -34,6 +34,18 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         imports::cancel_import,
         merge::merge_preview,
         merge::merge_members,
+        workshops::schedule,
+        workshops::get_workshop,
+        workshops::create_workshop,
+        workshops::update_workshop,
+        workshops::duplicate_workshop,
+        workshops::set_workshop_status,
+        workshops::delete_workshop,
+        workshops::skip_occurrence,
+        workshops::move_occurrence,
+        workshops::add_occurrence,
+        workshops::restore_occurrence,
+        workshops::time_zones,
     ])
 }
 

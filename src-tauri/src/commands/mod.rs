@@ -6,3 +6,4 @@ pub mod exports;
 pub mod imports;
 pub mod members;
 pub mod merge;
+pub mod workshops;

@@ -31,6 +31,20 @@ export const commands = {
 	cancelImport: () => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("cancel_import")),
 	mergePreview: (keepId: string, otherId: string) => typedError<MergePreview_Serialize, CommandError_Serialize>(__TAURI_INVOKE("merge_preview", { keepId, otherId })),
 	mergeMembers: (keepId: string, otherId: string, choices: MergeChoices_Deserialize) => typedError<Member_Serialize, CommandError_Serialize>(__TAURI_INVOKE("merge_members", { keepId, otherId, choices })),
+	/**  Every session occurrence overlapping `[from, to)` (RFC 3339 instants), for the schedule views. */
+	schedule: (from: string, to: string) => typedError<Occurrence_Serialize[], CommandError_Serialize>(__TAURI_INVOKE("schedule", { from, to })),
+	getWorkshop: (id: string) => typedError<Workshop_Serialize, CommandError_Serialize>(__TAURI_INVOKE("get_workshop", { id })),
+	createWorkshop: (input: WorkshopInput_Deserialize) => typedError<Workshop_Serialize, CommandError_Serialize>(__TAURI_INVOKE("create_workshop", { input })),
+	updateWorkshop: (id: string, input: WorkshopInput_Deserialize) => typedError<Workshop_Serialize, CommandError_Serialize>(__TAURI_INVOKE("update_workshop", { id, input })),
+	duplicateWorkshop: (id: string) => typedError<Workshop_Serialize, CommandError_Serialize>(__TAURI_INVOKE("duplicate_workshop", { id })),
+	/**  Cancel (kept, shown as cancelled), reschedule, or mark done. */
+	setWorkshopStatus: (id: string, status: WorkshopStatus) => typedError<Workshop_Serialize, CommandError_Serialize>(__TAURI_INVOKE("set_workshop_status", { id, status })),
+	deleteWorkshop: (id: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("delete_workshop", { id })),
+	skipOccurrence: (sessionId: string, occurrenceAt: string) => typedError<Workshop_Serialize, CommandError_Serialize>(__TAURI_INVOKE("skip_occurrence", { sessionId, occurrenceAt })),
+	moveOccurrence: (sessionId: string, occurrenceAt: string, start: string, end: string) => typedError<Workshop_Serialize, CommandError_Serialize>(__TAURI_INVOKE("move_occurrence", { sessionId, occurrenceAt, start, end })),
+	addOccurrence: (sessionId: string, start: string) => typedError<Workshop_Serialize, CommandError_Serialize>(__TAURI_INVOKE("add_occurrence", { sessionId, start })),
+	restoreOccurrence: (sessionId: string, occurrenceAt: string) => typedError<Workshop_Serialize, CommandError_Serialize>(__TAURI_INVOKE("restore_occurrence", { sessionId, occurrenceAt })),
+	timeZones: () => __TAURI_INVOKE<TimeZones>("time_zones"),
 };
 
 /* Types */
@@ -159,10 +173,32 @@ export type DemoStatus = {
 	ownMembers: number,
 };
 
+export type ExceptionKind = 
+/**  The occurrence does not take place. */
+"skip" | 
+/**  The occurrence takes place at another time. */
+"move" | 
+/**  An extra date outside the rule. */
+"add";
+
 export type ExportResult = {
 	path: string,
 	/**  How many members were written. */
 	count: number,
+};
+
+export type Facilitator = Facilitator_Serialize | Facilitator_Deserialize;
+
+export type Facilitator_Deserialize = {
+	id: string,
+	name: string,
+	email?: string | null,
+};
+
+export type Facilitator_Serialize = {
+	id: string,
+	name: string,
+	email: string | null,
 };
 
 /**  One field on which the two members differ. */
@@ -199,6 +235,16 @@ export type FieldDifference_Serialize = {
 	 */
 	choosable: boolean,
 };
+
+/**
+ *  How a series repeats. `Custom` keeps a rule written elsewhere (an imported calendar) that the
+ *  simple choices cannot express.
+ */
+export type Frequency = "daily" | "weekly" | 
+/**  On the same weekday of the month as the first session ("every second Tuesday"). */
+"monthlyByWeekday" | 
+/**  On the same day of the month as the first session. */
+"monthlyByDay" | "custom";
 
 /**  Where a file came from, recognised by its column names. */
 export type ImportFormat = 
@@ -532,6 +578,82 @@ export type MergePreview_Serialize = {
 /**  Which of the two members a value comes from. */
 export type MergeSide = "keep" | "other";
 
+/**  One session occurrence on the schedule: a one-off session, or one date of a series. */
+export type Occurrence = Occurrence_Serialize | Occurrence_Deserialize;
+
+/**  A change to one occurrence of a recurring session. */
+export type OccurrenceException = OccurrenceException_Serialize | OccurrenceException_Deserialize;
+
+/**  A change to one occurrence of a recurring session. */
+export type OccurrenceException_Deserialize = {
+	sessionId: string,
+	kind: ExceptionKind,
+	/**  The instant the rule gives (for `add`, the added start), UTC. */
+	occurrenceAt: string,
+	/**  Where the occurrence now is (UTC); `None` when skipped. */
+	start?: string | null,
+	end?: string | null,
+};
+
+/**  A change to one occurrence of a recurring session. */
+export type OccurrenceException_Serialize = {
+	sessionId: string,
+	kind: ExceptionKind,
+	/**  The instant the rule gives (for `add`, the added start), UTC. */
+	occurrenceAt: string,
+	/**  Where the occurrence now is (UTC); `None` when skipped. */
+	start: string | null,
+	end: string | null,
+};
+
+/**  One session occurrence on the schedule: a one-off session, or one date of a series. */
+export type Occurrence_Deserialize = {
+	workshopId: string,
+	sessionId: string,
+	workshopTitle: string,
+	sessionTitle: string,
+	status: WorkshopStatus,
+	timeZone: string,
+	/**  UTC instants. */
+	start: string,
+	end: string,
+	/**  In the workshop's zone, `YYYY-MM-DDTHH:MM`. */
+	startLocal: string,
+	endLocal: string,
+	allDay: boolean,
+	/**  For a series: the instant the rule gives for this occurrence (its RECURRENCE-ID). */
+	occurrenceAt?: string | null,
+	moved: boolean,
+	venue?: string | null,
+	onlineUrl?: string | null,
+	/**  Other workshops at the same venue at an overlapping time. */
+	clashesWith: string[],
+};
+
+/**  One session occurrence on the schedule: a one-off session, or one date of a series. */
+export type Occurrence_Serialize = {
+	workshopId: string,
+	sessionId: string,
+	workshopTitle: string,
+	sessionTitle: string,
+	status: WorkshopStatus,
+	timeZone: string,
+	/**  UTC instants. */
+	start: string,
+	end: string,
+	/**  In the workshop's zone, `YYYY-MM-DDTHH:MM`. */
+	startLocal: string,
+	endLocal: string,
+	allDay: boolean,
+	/**  For a series: the instant the rule gives for this occurrence (its RECURRENCE-ID). */
+	occurrenceAt: string | null,
+	moved: boolean,
+	venue: string | null,
+	onlineUrl: string | null,
+	/**  Other workshops at the same venue at an overlapping time. */
+	clashesWith: string[],
+};
+
 export type PracticeLevel = "newcomer" | "practitioner" | "expert";
 
 export type RejectedRow = {
@@ -541,6 +663,172 @@ export type RejectedRow = {
 };
 
 export type Role = "organizer" | "facilitator" | "volunteer" | "member";
+
+/**  A stored series: the RRULE and a sentence for people. */
+export type Series = Series_Serialize | Series_Deserialize;
+
+/**  What the organizer chose in the editor's "Repeats" section. */
+export type SeriesInput = SeriesInput_Serialize | SeriesInput_Deserialize;
+
+/**  What the organizer chose in the editor's "Repeats" section. */
+export type SeriesInput_Deserialize = {
+	frequency: Frequency,
+	/**  Every `interval` days/weeks/months (1 = every). */
+	interval: number,
+	/**  The last day (in the workshop's zone, `YYYY-MM-DD`) an occurrence may fall on. */
+	until?: string | null,
+	/**  Or: how many occurrences in all. */
+	count?: number | null,
+	/**  Only for `Custom`: the RRULE value, e.g. `FREQ=WEEKLY;BYDAY=TU,TH`. */
+	rule?: string | null,
+};
+
+/**  What the organizer chose in the editor's "Repeats" section. */
+export type SeriesInput_Serialize = {
+	frequency: Frequency,
+	/**  Every `interval` days/weeks/months (1 = every). */
+	interval: number,
+	/**  The last day (in the workshop's zone, `YYYY-MM-DD`) an occurrence may fall on. */
+	until: string | null,
+	/**  Or: how many occurrences in all. */
+	count: number | null,
+	/**  Only for `Custom`: the RRULE value, e.g. `FREQ=WEEKLY;BYDAY=TU,TH`. */
+	rule: string | null,
+};
+
+/**  A stored series: the RRULE and a sentence for people. */
+export type Series_Deserialize = {
+	rule: string,
+	summary: string,
+	/**  The rule as the editor's choices (frequency `custom` when it is not one of them). */
+	input: SeriesInput_Deserialize,
+};
+
+/**  A stored series: the RRULE and a sentence for people. */
+export type Series_Serialize = {
+	rule: string,
+	summary: string,
+	/**  The rule as the editor's choices (frequency `custom` when it is not one of them). */
+	input: SeriesInput_Serialize,
+};
+
+export type Session = {
+	id: string,
+	title: string,
+	/**  UTC instants. */
+	start: string,
+	end: string,
+	/**  The same in the workshop's zone, `YYYY-MM-DDTHH:MM`. */
+	startLocal: string,
+	endLocal: string,
+	allDay: boolean,
+	icalUid: string,
+};
+
+export type SessionInput = SessionInput_Serialize | SessionInput_Deserialize;
+
+export type SessionInput_Deserialize = {
+	/**  An existing session being edited (it keeps its calendar UID); `None` for a new one. */
+	id?: string | null,
+	title: string,
+	/**  Wall-clock time in the workshop's zone, `YYYY-MM-DDTHH:MM`. */
+	start: string,
+	end: string,
+};
+
+export type SessionInput_Serialize = {
+	/**  An existing session being edited (it keeps its calendar UID); `None` for a new one. */
+	id: string | null,
+	title: string,
+	/**  Wall-clock time in the workshop's zone, `YYYY-MM-DDTHH:MM`. */
+	start: string,
+	end: string,
+};
+
+export type TimeZones = {
+	/**  The laptop's zone, the default for a new workshop (`UTC` when it has no IANA name). */
+	local: string,
+	/**  Every IANA zone name the tz database knows, sorted. */
+	all: string[],
+};
+
+export type Workshop = Workshop_Serialize | Workshop_Deserialize;
+
+export type WorkshopInput = WorkshopInput_Serialize | WorkshopInput_Deserialize;
+
+export type WorkshopInput_Deserialize = {
+	title: string,
+	/**  Markdown; shown rendered, never as HTML. */
+	description: string,
+	status: WorkshopStatus,
+	/**  An IANA zone name, e.g. `Europe/Berlin`. */
+	timeZone: string,
+	venue?: string | null,
+	onlineUrl?: string | null,
+	capacity?: number | null,
+	facilitatorIds: string[],
+	tags: string[],
+	sessions: SessionInput_Deserialize[],
+	series?: SeriesInput_Deserialize | null,
+};
+
+export type WorkshopInput_Serialize = {
+	title: string,
+	/**  Markdown; shown rendered, never as HTML. */
+	description: string,
+	status: WorkshopStatus,
+	/**  An IANA zone name, e.g. `Europe/Berlin`. */
+	timeZone: string,
+	venue: string | null,
+	onlineUrl: string | null,
+	capacity: number | null,
+	facilitatorIds: string[],
+	tags: string[],
+	sessions: SessionInput_Serialize[],
+	series: SeriesInput_Serialize | null,
+};
+
+export type WorkshopStatus = "draft" | "scheduled" | "cancelled" | "done";
+
+export type Workshop_Deserialize = {
+	id: string,
+	title: string,
+	description: string,
+	status: WorkshopStatus,
+	timeZone: string,
+	venue?: string | null,
+	onlineUrl?: string | null,
+	capacity?: number | null,
+	facilitators: Facilitator_Deserialize[],
+	tags: string[],
+	sessions: Session[],
+	series?: Series_Deserialize | null,
+	exceptions: OccurrenceException_Deserialize[],
+	icalUid: string,
+	icalSequence: number,
+	createdAt: string,
+	updatedAt: string,
+};
+
+export type Workshop_Serialize = {
+	id: string,
+	title: string,
+	description: string,
+	status: WorkshopStatus,
+	timeZone: string,
+	venue: string | null,
+	onlineUrl: string | null,
+	capacity: number | null,
+	facilitators: Facilitator_Serialize[],
+	tags: string[],
+	sessions: Session[],
+	series: Series_Serialize | null,
+	exceptions: OccurrenceException_Serialize[],
+	icalUid: string,
+	icalSequence: number,
+	createdAt: string,
+	updatedAt: string,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

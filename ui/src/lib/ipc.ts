@@ -19,8 +19,18 @@ export type FieldDifference = b.FieldDifference_Serialize;
 export type ImportPreview = b.ImportPreview_Serialize;
 export type ImportOptions = b.ImportOptions_Deserialize;
 export type ColumnMapping = b.ColumnMapping_Serialize;
+export type Workshop = b.Workshop_Serialize;
+export type WorkshopInput = b.WorkshopInput_Deserialize;
+export type SeriesInput = b.SeriesInput_Deserialize;
+export type Occurrence = b.Occurrence_Serialize;
+export type OccurrenceException = b.OccurrenceException_Serialize;
 export type {
   DemoStatus,
+  ExceptionKind,
+  Frequency,
+  Session,
+  TimeZones,
+  WorkshopStatus,
   MemberCounts,
   ExportResult,
   ImportFormat,
@@ -92,4 +102,21 @@ export const api = {
   mergePreview: (keepId: string, otherId: string) => call(commands.mergePreview(keepId, otherId)),
   mergeMembers: (keepId: string, otherId: string, choices: MergeChoices) =>
     call(commands.mergeMembers(keepId, otherId, choices)),
+  schedule: (from: string, to: string) => call(commands.schedule(from, to)),
+  getWorkshop: (id: string) => call(commands.getWorkshop(id)),
+  createWorkshop: (input: WorkshopInput) => call(commands.createWorkshop(input)),
+  updateWorkshop: (id: string, input: WorkshopInput) => call(commands.updateWorkshop(id, input)),
+  duplicateWorkshop: (id: string) => call(commands.duplicateWorkshop(id)),
+  setWorkshopStatus: (id: string, status: b.WorkshopStatus) =>
+    call(commands.setWorkshopStatus(id, status)),
+  deleteWorkshop: (id: string) => call(commands.deleteWorkshop(id)),
+  skipOccurrence: (sessionId: string, occurrenceAt: string) =>
+    call(commands.skipOccurrence(sessionId, occurrenceAt)),
+  moveOccurrence: (sessionId: string, occurrenceAt: string, start: string, end: string) =>
+    call(commands.moveOccurrence(sessionId, occurrenceAt, start, end)),
+  addOccurrence: (sessionId: string, start: string) =>
+    call(commands.addOccurrence(sessionId, start)),
+  restoreOccurrence: (sessionId: string, occurrenceAt: string) =>
+    call(commands.restoreOccurrence(sessionId, occurrenceAt)),
+  timeZones: () => commands.timeZones(),
 };

@@ -203,3 +203,27 @@ pub(crate) fn clean(input: &WorkshopInput) -> Result<CleanWorkshop> {
         series_rule,
     })
 }
+
+/// An instant given as RFC 3339 (`2027-03-16T17:30:00Z`).
+pub fn parse_instant(text: &str, field: &'static str) -> Result<Timestamp> {
+    text.trim()
+        .parse()
+        .map_err(|_| CoreError::invalid(field, format!("“{text}” is not an RFC 3339 instant.")))
+}
+
+/// The laptop's zone, the default for a new workshop (`UTC` when it has no IANA name).
+pub fn local_zone_name() -> String {
+    TimeZone::system().iana_name().unwrap_or("UTC").to_owned()
+}
+
+/// Every region zone name the tz database knows (`Europe/Berlin`, not `CET`), and `UTC`, sorted.
+pub fn zone_names() -> Vec<String> {
+    let mut all: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|name| name.as_str().to_owned())
+        .filter(|name| (name.contains('/') && !name.starts_with("Etc/")) || name == "UTC")
+        .collect();
+    all.sort();
+    all.dedup();
+    all
+}

@@ -6,6 +6,7 @@
 //! `store` reads and writes, `schedule` lists occurrences in a span with venue clashes.
 
 mod input;
+pub use input::{local_zone_name, parse_instant, zone_names};
 mod model;
 pub mod schedule;
 pub mod series;

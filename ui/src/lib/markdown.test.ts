@@ -1,0 +1,57 @@
+import { render } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import Markdown from './components/Markdown.svelte';
+import { parseInline, parseMarkdown } from './markdown';
+
+describe('parseMarkdown', () => {
+  it('reads headings, paragraphs, lists and code', () => {
+    const blocks = parseMarkdown(
+      '# Plan\nBring a\nlaptop.\n\n- one\n- **two**\n\n1. first\n2. second\n```\nlet x = 1;\n```',
+    );
+    expect(blocks.map((b) => b.kind)).toEqual(['heading', 'paragraph', 'list', 'list', 'code']);
+    expect(blocks[1]).toEqual({
+      kind: 'paragraph',
+      inlines: [{ kind: 'text', text: 'Bring a laptop.' }],
+    });
+    expect(blocks[2]).toMatchObject({
+      ordered: false,
+      items: [[{ text: 'one' }], [{ kind: 'strong', text: 'two' }]],
+    });
+    expect(blocks[3]).toMatchObject({ ordered: true });
+    expect(blocks[4]).toEqual({ kind: 'code', text: 'let x = 1;' });
+  });
+
+  it('keeps links only to web and mail addresses', () => {
+    expect(parseInline('[site](https://example.org) and [x](javascript:alert(1))')).toEqual([
+      { kind: 'link', text: 'site', href: 'https://example.org' },
+      { kind: 'text', text: ' and ' },
+      { kind: 'text', text: '[x](javascript:alert(1)' },
+      { kind: 'text', text: ')' },
+    ]);
+  });
+});
+
+describe('Markdown', () => {
+  it('shows typed HTML as text and makes no elements from it', () => {
+    const { container } = render(Markdown, {
+      props: {
+        source: '<img src=x onerror=alert(1)> **<b>bold</b>**\n\n<script>alert(2)</script>',
+      },
+    });
+    expect(container.querySelector('img')).toBeNull();
+    expect(container.querySelector('script')).toBeNull();
+    expect(container.querySelector('b')).toBeNull();
+    expect(container.querySelector('strong')?.textContent).toBe('<b>bold</b>');
+    expect(container.textContent).toContain('<img src=x onerror=alert(1)>');
+    expect(container.textContent).toContain('<script>alert(2)</script>');
+  });
+
+  it('opens safe links in a new window without an opener', () => {
+    const { container } = render(Markdown, {
+      props: { source: 'See [the repo](https://example.org/r).' },
+    });
+    const link = container.querySelector('a');
+    expect(link?.getAttribute('href')).toBe('https://example.org/r');
+    expect(link?.getAttribute('rel')).toBe('noopener noreferrer');
+  });
+});

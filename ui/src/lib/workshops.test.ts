@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { Workshop } from './ipc';
+import {
+  checkForm,
+  emptyForm,
+  formFromWorkshop,
+  inputFromForm,
+  nextDay,
+  placeError,
+  sessionTimes,
+} from './workshops';
+
+const workshop: Workshop = {
+  id: 'wks_1',
+  title: 'Study group',
+  description: 'Bring a laptop.',
+  status: 'scheduled',
+  timeZone: 'Europe/Berlin',
+  venue: 'Kiezhaus',
+  onlineUrl: null,
+  capacity: 12,
+  facilitators: [{ id: 'mem_1', name: 'Zoë', email: null }],
+  tags: ['rust'],
+  sessions: [
+    {
+      id: 'ses_1',
+      title: '',
+      start: '2027-03-16T17:30:00Z',
+      end: '2027-03-16T19:00:00Z',
+      startLocal: '2027-03-16T18:30',
+      endLocal: '2027-03-16T20:00',
+      allDay: false,
+      icalUid: 'a@guildhall',
+    },
+  ],
+  series: {
+    rule: 'FREQ=WEEKLY;BYDAY=TU;INTERVAL=2;UNTIL=20270630T215959Z',
+    summary: 'Every 2 weeks on Tuesday, until 30 Jun 2027',
+    input: { frequency: 'weekly', interval: 2, until: '2027-06-30', count: null, rule: null },
+  },
+  exceptions: [],
+  icalUid: 'w@guildhall',
+  icalSequence: 3,
+  createdAt: '2026-11-26T10:00:00Z',
+  updatedAt: '2026-11-26T10:00:00Z',
+};
+
+describe('workshop form', () => {
+  it('round-trips a stored workshop into the input the core takes', () => {
+    const input = inputFromForm(formFromWorkshop(workshop));
+    expect(input).toEqual({
+      title: 'Study group',
+      description: 'Bring a laptop.',
+      status: 'scheduled',
+      timeZone: 'Europe/Berlin',
+      venue: 'Kiezhaus',
+      onlineUrl: null,
+      capacity: 12,
+      facilitatorIds: ['mem_1'],
+      tags: ['rust'],
+      sessions: [{ id: 'ses_1', title: '', start: '2027-03-16T18:30', end: '2027-03-16T20:00' }],
+      series: { frequency: 'weekly', interval: 2, until: '2027-06-30', count: null, rule: null },
+    });
+  });
+
+  it('takes an end at or before the start as the next day', () => {
+    expect(
+      sessionTimes({ id: null, title: '', date: '2027-12-31', start: '22:00', end: '01:00' }),
+    ).toEqual({
+      start: '2027-12-31T22:00',
+      end: '2028-01-01T01:00',
+    });
+    expect(nextDay('2028-02-28')).toBe('2028-02-29');
+  });
+
+  it('catches obvious slips before asking the core', () => {
+    const form = emptyForm('Europe/Berlin', '2027-01-05');
+    expect(checkForm(form)).toEqual({ title: 'A title is required.' });
+    form.title = 'x';
+    form.capacity = 'ten';
+    form.onlineUrl = 'javascript:alert(1)';
+    form.repeat = 'weekly';
+    form.ends = 'on';
+    expect(Object.keys(checkForm(form)).sort()).toEqual(['capacity', 'onlineUrl', 'series']);
+  });
+
+  it('puts the core’s validation errors beside their field', () => {
+    expect(placeError({ kind: 'validation', field: 'timeZone', message: 'bad zone' })).toEqual({
+      field: 'timeZone',
+      message: 'bad zone',
+    });
+    expect(placeError({ kind: 'internal', message: 'disk full' })).toEqual({
+      field: null,
+      message: 'disk full',
+    });
+  });
+});
