@@ -46,6 +46,10 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         workshops::add_occurrence,
         workshops::restore_occurrence,
         workshops::time_zones,
+        calendar::export_calendar,
+        calendar::choose_calendar_file,
+        calendar::preview_calendar_import,
+        calendar::import_calendar,
     ])
 }
 

@@ -17,10 +17,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Bring members in from a file.
+    /// Bring members or workshops in from a file.
     #[command(subcommand)]
     Import(Import),
-    /// Write members or a mailing list to a file ("-" for standard output).
+    /// Write members, a mailing list or a calendar to a file ("-" for standard output).
     #[command(subcommand)]
     Export(Export),
     /// Print the members matching QUERY, one a line.
@@ -45,6 +45,13 @@ pub enum Import {
         /// Import the good rows even when some rows are rejected.
         #[arg(long)]
         skip_bad_rows: bool,
+    },
+    /// Workshops from an iCalendar (.ics) file; re-importing a file updates what it imported.
+    Calendar {
+        file: PathBuf,
+        /// Check the file and print what would happen, without changing anything.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -74,6 +81,19 @@ pub enum Export {
         role: Option<RoleArg>,
         #[arg(long, value_enum)]
         level: Option<LevelArg>,
+    },
+    /// Workshops as an iCalendar (.ics) file: every workshop, or the ones chosen below.
+    Calendar {
+        file: PathBuf,
+        /// Only this workshop (its id, wks_…).
+        #[arg(long, value_name = "ID", group = "scope")]
+        workshop: Option<String>,
+        /// Only the workshops this member facilitates (their id, mem_…).
+        #[arg(long, value_name = "ID", group = "scope")]
+        member: Option<String>,
+        /// Only workshops with a date from now on.
+        #[arg(long, group = "scope")]
+        upcoming: bool,
     },
 }
 

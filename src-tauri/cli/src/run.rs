@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
+use guildhall_core::calendar::{self, export::CalendarScope};
 use guildhall_core::files::write_atomically;
 use guildhall_core::members::import::{self, ImportFormat, ImportOptions};
 use guildhall_core::members::{
@@ -88,8 +89,71 @@ pub fn run(cli: Cli) -> Result<ExitCode, CoreError> {
             eprintln!("exported {count} addresses");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import(Import::Calendar { file, dry_run }) => import_calendar(&db, &file, dry_run),
+        Command::Export(Export::Calendar {
+            file,
+            workshop,
+            member,
+            upcoming,
+        }) => {
+            let scope = match (workshop, member) {
+                (Some(id), _) => CalendarScope::Workshop { id },
+                (None, Some(member_id)) => CalendarScope::Facilitator { member_id },
+                (None, None) if upcoming => CalendarScope::Upcoming,
+                (None, None) => CalendarScope::All,
+            };
+            let (text, written) = db.read(|c| calendar::export::calendar(c, &scope))?;
+            write_target(&file, |out| {
+                out.write_all(text.as_bytes())
+                    .map_err(|source| CoreError::Io {
+                        context: format!("could not write {}", file.display()),
+                        source,
+                    })?;
+                Ok(written.events)
+            })?;
+            eprintln!(
+                "exported {} workshops ({} events)",
+                written.workshops, written.events
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Search { query, archived } => search(&db, &query, archived),
     }
+}
+
+fn import_calendar(db: &Database, file: &Path, dry_run: bool) -> Result<ExitCode, CoreError> {
+    let bytes = read_file(file)?;
+    let result = if dry_run {
+        db.read(|c| calendar::import::preview(c, &bytes))
+    } else {
+        db.write(|tx| calendar::import::import(tx, &bytes))
+    };
+    let report = match result {
+        Ok(report) => report,
+        // Where in the file, as compilers say it, so an editor can jump there.
+        Err(CoreError::InvalidFile { line, message }) => {
+            let place = line.map(|l| format!(":{l}")).unwrap_or_default();
+            eprintln!(
+                "guildhall: {}{place}: {message}; nothing was imported",
+                file.display()
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(other) => return Err(other),
+    };
+    let verb = if dry_run { "would import" } else { "imported" };
+    if dry_run {
+        println!(
+            "{verb} {} events: {} new, {} updated",
+            report.events, report.created, report.updated
+        );
+    } else {
+        println!(
+            "{verb} {} events: {} new, {} updated, {} unchanged",
+            report.events, report.created, report.updated, report.unchanged
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn import_members(

@@ -31,6 +31,16 @@ pub fn write_atomically<T>(
     Ok(value)
 }
 
+/// Writes `bytes` to `path` all at once or not at all.
+pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically(path, |out| {
+        out.write_all(bytes).map_err(|source| CoreError::Io {
+            context: format!("could not write {}", path.display()),
+            source,
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! The IPC surface: one file per domain, each command a few lines of glue over the core.
 
 pub mod app;
+pub mod calendar;
 pub mod demo;
 pub mod exports;
 pub mod imports;

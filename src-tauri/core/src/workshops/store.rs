@@ -207,9 +207,14 @@ fn calendar_view(w: &Workshop) -> impl PartialEq + '_ {
     )
 }
 
+/// Whether a calendar would show `after` differently from `before`.
+pub(crate) fn calendar_changed(before: &Workshop, after: &Workshop) -> bool {
+    calendar_view(after) != calendar_view(before)
+}
+
 fn raise_sequence_if_changed(tx: &Transaction, before: &Workshop) -> Result<Workshop> {
     let after = get(tx, &before.id)?;
-    if calendar_view(&after) != calendar_view(before) {
+    if calendar_changed(before, &after) {
         tx.execute(
             "UPDATE workshop SET ical_sequence = ical_sequence + 1 WHERE id = ?1",
             [&before.id],

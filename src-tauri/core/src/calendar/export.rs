@@ -1,0 +1,303 @@
+//! Workshops as an iCalendar file: one VEVENT per session (its own stable UID), a series as
+//! RRULE with EXDATE/RDATE lines and a RECURRENCE-ID override per moved date, the workshop's
+//! SEQUENCE on each, and a VTIMEZONE for every zone used.
+
+use std::collections::BTreeMap;
+
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use super::vtimezone::write_vtimezone;
+use super::writer::{date_stamp, local_stamp, utc_stamp, IcsWriter};
+use crate::error::{CoreError, Result};
+use crate::workshops::store::parse_stamp;
+use crate::workshops::{self, ExceptionKind, Workshop, WorkshopStatus};
+
+pub const PRODID: &str = concat!("-//Guildhall//Guildhall ", env!("CARGO_PKG_VERSION"), "//EN");
+
+/// Which workshops a calendar file holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum CalendarScope {
+    /// One workshop.
+    Workshop { id: String },
+    /// Every workshop with a date from now on (cancelled ones included, so calendars learn).
+    Upcoming,
+    /// The workshops one member facilitates.
+    Facilitator { member_id: String },
+    /// Every workshop.
+    All,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarExport {
+    pub workshops: u32,
+    /// VEVENTs, overrides of single dates included.
+    pub events: u32,
+}
+
+fn workshop_ids(conn: &Connection, scope: &CalendarScope, now: Timestamp) -> Result<Vec<String>> {
+    let ids: Vec<String> = match scope {
+        CalendarScope::Workshop { id } => {
+            workshops::get(conn, id)?;
+            vec![id.clone()]
+        }
+        CalendarScope::Facilitator { member_id } => {
+            crate::members::get(conn, member_id)?;
+            conn.prepare(
+                "SELECT workshop_id FROM workshop_facilitator WHERE member_id = ?1 ORDER BY workshop_id",
+            )?
+            .query_map([member_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+        }
+        CalendarScope::All => conn
+            .prepare("SELECT id FROM workshop ORDER BY id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
+        CalendarScope::Upcoming => {
+            let until = now
+                .checked_add(SignedDuration::from_hours(24 * 366 * 10))
+                .unwrap_or(now);
+            let mut ids: Vec<String> = workshops::schedule(conn, now, until)?
+                .into_iter()
+                .map(|o| o.workshop_id)
+                .collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        }
+    };
+    Ok(ids)
+}
+
+/// Writes the calendar for `scope` into `out`; `now` is the DTSTAMP and, for `Upcoming`, the
+/// start of the future.
+pub fn export(
+    conn: &Connection,
+    scope: &CalendarScope,
+    now: Timestamp,
+    out: &mut IcsWriter,
+) -> Result<CalendarExport> {
+    let list = workshop_ids(conn, scope, now)?
+        .iter()
+        .map(|id| workshops::get(conn, id))
+        .collect::<Result<Vec<_>>>()?;
+    write_calendar(&list, now, out)
+}
+
+/// The calendar for `scope` as text, stamped now.
+pub fn calendar(conn: &Connection, scope: &CalendarScope) -> Result<(String, CalendarExport)> {
+    let mut out = IcsWriter::new();
+    let written = export(conn, scope, Timestamp::now(), &mut out)?;
+    Ok((out.finish(), written))
+}
+
+/// The calendar of the given workshops.
+pub fn write_calendar(
+    list: &[Workshop],
+    now: Timestamp,
+    w: &mut IcsWriter,
+) -> Result<CalendarExport> {
+    w.begin("VCALENDAR");
+    w.raw("VERSION", &[], "2.0");
+    w.raw("PRODID", &[], PRODID);
+    w.raw("CALSCALE", &[], "GREGORIAN");
+    w.raw("METHOD", &[], "PUBLISH");
+
+    // One VTIMEZONE per zone, covering every session of every workshop in that zone.
+    let mut spans: BTreeMap<&str, (Timestamp, Timestamp)> = BTreeMap::new();
+    for workshop in list {
+        if let Some((from, until)) = time_span(workshop, now)? {
+            let span = spans.entry(&workshop.time_zone).or_insert((from, until));
+            span.0 = span.0.min(from);
+            span.1 = span.1.max(until);
+        }
+    }
+    for (zone, (from, until)) in &spans {
+        write_vtimezone(w, zone, *from, *until)?;
+    }
+
+    let stamp = utc_stamp(now);
+    let mut events = 0;
+    for workshop in list {
+        events += write_workshop(w, workshop, &stamp)?;
+    }
+    w.end("VCALENDAR");
+    Ok(CalendarExport {
+        workshops: list.len() as u32,
+        events,
+    })
+}
+
+/// From the first session to the last date the workshop can have (an open series: ten years
+/// from now), for its VTIMEZONE.
+fn time_span(workshop: &Workshop, now: Timestamp) -> Result<Option<(Timestamp, Timestamp)>> {
+    let mut from: Option<Timestamp> = None;
+    let mut until: Option<Timestamp> = None;
+    for session in &workshop.sessions {
+        let start = parse_stamp(&session.start)?;
+        let end = parse_stamp(&session.end)?;
+        from = Some(from.map_or(start, |f| f.min(start)));
+        until = Some(until.map_or(end, |u| u.max(end)));
+    }
+    for e in &workshop.exceptions {
+        if let Some(end) = &e.end {
+            let end = parse_stamp(end)?;
+            until = Some(until.map_or(end, |u| u.max(end)));
+        }
+    }
+    if workshop.series.is_some() {
+        let horizon = now.max(until.unwrap_or(now));
+        let ten_years = horizon
+            .to_zoned(TimeZone::UTC)
+            .checked_add(10.years())
+            .map(|z| z.timestamp())
+            .unwrap_or(horizon);
+        until = Some(until.map_or(ten_years, |u| u.max(ten_years)));
+    }
+    Ok(from.zip(until))
+}
+
+fn status_text(status: WorkshopStatus) -> &'static str {
+    match status {
+        WorkshopStatus::Draft => "TENTATIVE",
+        WorkshopStatus::Scheduled | WorkshopStatus::Done => "CONFIRMED",
+        WorkshopStatus::Cancelled => "CANCELLED",
+    }
+}
+
+/// The VEVENTs of one workshop; returns how many.
+fn write_workshop(w: &mut IcsWriter, workshop: &Workshop, dtstamp: &str) -> Result<u32> {
+    let tz = TimeZone::get(&workshop.time_zone).map_err(|_| {
+        CoreError::invalid(
+            "timeZone",
+            format!("unknown time zone {}", workshop.time_zone),
+        )
+    })?;
+    let zone = workshop.time_zone.as_str();
+    let local = |t: Timestamp| local_stamp(t.to_zoned(tz.clone()).datetime());
+    let mut events = 0;
+    for session in &workshop.sessions {
+        let start = parse_stamp(&session.start)?;
+        let end = parse_stamp(&session.end)?;
+        let times = |w: &mut IcsWriter, start: Timestamp, end: Timestamp| {
+            if session.all_day {
+                let day = |t: Timestamp| date_stamp(t.to_zoned(tz.clone()).date());
+                w.raw("DTSTART", &[("VALUE", "DATE")], &day(start));
+                w.raw("DTEND", &[("VALUE", "DATE")], &day(end));
+            } else {
+                w.raw("DTSTART", &[("TZID", zone)], &local(start));
+                w.raw("DTEND", &[("TZID", zone)], &local(end));
+            }
+        };
+        let recurrence_id = |w: &mut IcsWriter, at: Timestamp| {
+            if session.all_day {
+                let day = date_stamp(at.to_zoned(tz.clone()).date());
+                w.raw("RECURRENCE-ID", &[("VALUE", "DATE")], &day);
+            } else {
+                w.raw("RECURRENCE-ID", &[("TZID", zone)], &local(at));
+            }
+        };
+
+        w.begin("VEVENT");
+        w.raw("UID", &[], &session.ical_uid);
+        w.raw("DTSTAMP", &[], dtstamp);
+        w.raw("SEQUENCE", &[], &workshop.ical_sequence.to_string());
+        times(w, start, end);
+        if let Some(series) = &workshop.series {
+            w.raw("RRULE", &[], &series.rule);
+            for e in workshop
+                .exceptions
+                .iter()
+                .filter(|e| e.session_id == session.id)
+            {
+                let at = parse_stamp(&e.occurrence_at)?;
+                match e.kind {
+                    ExceptionKind::Skip if session.all_day => {
+                        let day = date_stamp(at.to_zoned(tz.clone()).date());
+                        w.raw("EXDATE", &[("VALUE", "DATE")], &day);
+                    }
+                    ExceptionKind::Skip => w.raw("EXDATE", &[("TZID", zone)], &local(at)),
+                    ExceptionKind::Add if session.all_day => {
+                        let day = date_stamp(at.to_zoned(tz.clone()).date());
+                        w.raw("RDATE", &[("VALUE", "DATE")], &day);
+                    }
+                    ExceptionKind::Add => w.raw("RDATE", &[("TZID", zone)], &local(at)),
+                    ExceptionKind::Move => {}
+                }
+            }
+        }
+        describe(w, workshop, &session.title);
+        w.end("VEVENT");
+        events += 1;
+
+        // A moved date: the same UID, RECURRENCE-ID naming the date the rule gives.
+        if workshop.series.is_some() {
+            for e in workshop
+                .exceptions
+                .iter()
+                .filter(|e| e.session_id == session.id && e.kind == ExceptionKind::Move)
+            {
+                let (Some(s), Some(f)) = (&e.start, &e.end) else {
+                    continue;
+                };
+                w.begin("VEVENT");
+                w.raw("UID", &[], &session.ical_uid);
+                w.raw("DTSTAMP", &[], dtstamp);
+                w.raw("SEQUENCE", &[], &workshop.ical_sequence.to_string());
+                recurrence_id(w, parse_stamp(&e.occurrence_at)?);
+                times(w, parse_stamp(s)?, parse_stamp(f)?);
+                describe(w, workshop, &session.title);
+                w.end("VEVENT");
+                events += 1;
+            }
+        }
+    }
+    Ok(events)
+}
+
+/// The properties every VEVENT of a workshop shares.
+fn describe(w: &mut IcsWriter, workshop: &Workshop, session_title: &str) {
+    let summary = if session_title.is_empty() {
+        workshop.title.clone()
+    } else {
+        format!("{} · {}", workshop.title, session_title)
+    };
+    w.text("SUMMARY", &[], &summary);
+    if !workshop.description.is_empty() {
+        w.text("DESCRIPTION", &[], &workshop.description);
+    }
+    match (&workshop.venue, &workshop.online_url) {
+        (Some(venue), _) => w.text("LOCATION", &[], venue),
+        (None, Some(url)) => w.text("LOCATION", &[], url),
+        (None, None) => {}
+    }
+    if let Some(url) = &workshop.online_url {
+        w.raw("URL", &[("VALUE", "URI")], url);
+    }
+    w.raw("STATUS", &[], status_text(workshop.status));
+    for tag in &workshop.tags {
+        w.text("CATEGORIES", &[], tag);
+    }
+    let mut people = workshop.facilitators.iter().filter(|f| f.email.is_some());
+    if let Some(first) = people.next() {
+        let email = first.email.as_deref().unwrap_or_default();
+        w.raw(
+            "ORGANIZER",
+            &[("CN", &first.name)],
+            &format!("mailto:{email}"),
+        );
+    }
+    for person in workshop.facilitators.iter().filter(|f| f.email.is_some()) {
+        let email = person.email.as_deref().unwrap_or_default();
+        w.raw(
+            "ATTENDEE",
+            &[("CN", &person.name), ("ROLE", "CHAIR"), ("PARTSTAT", "ACCEPTED")],
+            &format!("mailto:{email}"),
+        );
+    }
+}

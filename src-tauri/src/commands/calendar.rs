@@ -1,0 +1,86 @@
+//! Calendar files: export workshops as .ics where the organizer chooses, and import .ics files
+//! (a preview first, then one transaction).
+
+use std::path::Path;
+
+use guildhall_core::calendar::export::{self, CalendarExport, CalendarScope};
+use guildhall_core::calendar::import::{self, CalendarImportReport};
+use guildhall_core::files::write_bytes_atomically;
+use serde::Serialize;
+use tauri::State;
+
+use crate::error::CommandError;
+use crate::files::{pick_file, pick_save_path};
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarExportResult {
+    pub path: String,
+    pub workshops: u32,
+    pub events: u32,
+}
+
+/// Asks where to save the calendar of `scope` and writes it; `None` when cancelled.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn export_calendar(
+    state: State<'_, AppState>,
+    scope: CalendarScope,
+) -> Result<Option<CalendarExportResult>, CommandError> {
+    let db = state.db()?;
+    // Build first, so a bad scope is reported before the save dialog opens.
+    let (text, written) = db.read(|c| export::calendar(c, &scope))?;
+    let name = match &scope {
+        CalendarScope::Workshop { .. } => "workshop.ics",
+        _ => "guildhall-workshops.ics",
+    };
+    let Some(path) = pick_save_path(state.files(), "Export calendar", name) else {
+        return Ok(None);
+    };
+    write_bytes_atomically(&path, text.as_bytes())?;
+    let CalendarExport { workshops, events } = written;
+    Ok(Some(CalendarExportResult {
+        path: path.display().to_string(),
+        workshops,
+        events,
+    }))
+}
+
+fn read(path: &str) -> Result<Vec<u8>, CommandError> {
+    std::fs::read(Path::new(path)).map_err(|e| CommandError::InvalidFile {
+        message: format!("Could not read {path}: {e}."),
+        line: None,
+    })
+}
+
+/// Asks which calendar file to import; `None` when the organizer cancels.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn choose_calendar_file(state: State<'_, AppState>) -> Result<Option<String>, CommandError> {
+    let filters: &[(&str, &[&str])] = &[
+        ("Calendar files (.ics)", &["ics", "ical", "ifb", "icalendar"]),
+        ("All files", &["*"]),
+    ];
+    Ok(pick_file(state.files(), "Import a calendar", filters).map(|p| p.display().to_string()))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn preview_calendar_import(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<CalendarImportReport, CommandError> {
+    let bytes = read(&path)?;
+    Ok(state.db()?.read(|c| import::preview(c, &bytes))?)
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn import_calendar(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<CalendarImportReport, CommandError> {
+    let bytes = read(&path)?;
+    Ok(state.db()?.write(|tx| import::import(tx, &bytes))?)
+}
