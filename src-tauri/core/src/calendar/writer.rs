@@ -4,7 +4,7 @@
 //! It writes content lines into one `String` and does nothing else: no component model, no
 //! validation of which properties belong where. Callers (workshop exports, VTIMEZONE) know what
 //! they write. Every line ends CRLF and is folded at 75 octets on a character boundary; TEXT
-//! values are escaped (RFC 5545 §3.3.11) and parameter values are always quoted with RFC 6868
+//! values are escaped (RFC 5545 §3.3.11) and parameter values are quoted where needed, with RFC 6868
 //! caret encoding, so nothing a member typed can break the structure of the file.
 
 use std::fmt::Write as _;
@@ -83,15 +83,26 @@ impl IcsWriter {
         &self.buf
     }
 
-    /// `NAME;PARAM="value":` — the part of a content line before the value.
+    /// `NAME;PARAM=value:` — the part of a content line before the value. A parameter value is
+    /// quoted when it has to be (it holds `:` `;` `,`, is empty, or needs RFC 6868 encoding),
+    /// and written bare otherwise (`VALUE=DATE`, `TZID=Europe/Berlin`), as clients write them.
     fn start_property(&mut self, name: &str, params: &[(&str, &str)]) {
         self.push_name(name);
         for (param, value) in params {
             self.push(";");
             self.push_name(param);
-            self.push("=\"");
+            self.push("=");
+            let quote = value.is_empty()
+                || value
+                    .bytes()
+                    .any(|b| matches!(b, b':' | b';' | b',' | b'"' | b'^' | 0x00..=0x1f | 0x7f));
+            if quote {
+                self.push("\"");
+            }
             self.push_param_value(value);
-            self.push("\"");
+            if quote {
+                self.push("\"");
+            }
         }
         self.push(":");
     }
@@ -349,13 +360,15 @@ mod tests {
     }
 
     #[test]
-    fn parameter_values_are_quoted_with_rfc_6868_encoding() {
+    fn parameter_values_are_quoted_where_needed_with_rfc_6868_encoding() {
         let mut w = IcsWriter::new();
         w.raw(
             "attendee",
             &[
                 ("cn", "Aoife \"Fee\" O'Brien ^_^\r\nline\rtwo\nthree\u{1}"),
                 ("ROLE", "CHAIR"),
+                ("X-NOTE", "Chen, Mei: Dr; Zoë"),
+                ("X-EMPTY", ""),
             ],
             "mailto:aoife@example.com",
         );
@@ -363,8 +376,8 @@ mod tests {
         physical_lines(&out);
         assert_eq!(
             unfold(&out),
-            "ATTENDEE;CN=\"Aoife ^'Fee^' O'Brien ^^_^^^nline^ntwo^nthree\";ROLE=\"CHAIR\":\
-             mailto:aoife@example.com\r\n"
+            "ATTENDEE;CN=\"Aoife ^'Fee^' O'Brien ^^_^^^nline^ntwo^nthree\";ROLE=CHAIR;\
+             X-NOTE=\"Chen, Mei: Dr; Zoë\";X-EMPTY=\"\":mailto:aoife@example.com\r\n"
         );
     }
 

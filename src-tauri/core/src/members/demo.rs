@@ -247,11 +247,13 @@ pub fn load(tx: &Transaction) -> Result<DemoStatus> {
             }
         }
     }
+    crate::workshops::demo::load(tx, super::store::today())?;
     status(tx)
 }
 
 /// Removes every demo member and nothing else.
 pub fn remove(tx: &Transaction) -> Result<DemoStatus> {
+    crate::workshops::demo::remove(tx)?;
     tx.execute("DELETE FROM member WHERE source = 'demo'", [])?;
     status(tx)
 }

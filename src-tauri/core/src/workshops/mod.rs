@@ -5,6 +5,7 @@
 //! `series` turns the "Repeats" choices into an RRULE and expands it (with the `rrule` crate),
 //! `store` reads and writes, `schedule` lists occurrences in a span with venue clashes.
 
+pub(crate) mod demo;
 pub(crate) mod input;
 pub use input::{local_zone_name, parse_instant, zone_names};
 mod model;
