@@ -14,11 +14,11 @@ NPM_UI       := npm --prefix ui
 # What building the app needs, and what the tests need on top (Debian 12 / Ubuntu names).
 BUILD_PACKAGES := build-essential pkg-config file libwebkit2gtk-4.1-dev librsvg2-dev \
                   fonts-dejavu-core
-TEST_PACKAGES  := xvfb xauth webkit2gtk-driver
+TEST_PACKAGES  := xvfb xauth webkit2gtk-driver tzdata
 
 .PHONY: help run test app ui lint fmt-check clippy ui-check bindings bindings-check \
         test-core test-rust test-ui test-interop e2e screenshot bench bundle clean \
-        system-deps test-system-deps node-deps python-deps driver-deps
+        system-deps test-system-deps node-deps python-deps driver-deps interop-js-deps
 
 help:
 	@echo "make run         install what is missing and start Guildhall"
@@ -41,6 +41,12 @@ test-system-deps: system-deps
 node-deps: ui/node_modules/.installed
 ui/node_modules/.installed: ui/package.json ui/package-lock.json
 	$(NPM_UI) ci --no-audit --no-fund
+	@touch $@
+
+# Mozilla ical.js, one of the independent readers of the calendars we write (tests/interop).
+interop-js-deps: tests/interop/js/node_modules/.installed
+tests/interop/js/node_modules/.installed: tests/interop/js/package.json tests/interop/js/package-lock.json
+	npm ci --prefix tests/interop/js --no-audit --no-fund
 	@touch $@
 
 python-deps: $(VENV)/.installed
@@ -102,8 +108,9 @@ test-rust: ui
 test-ui: node-deps
 	cd ui && npx vitest run
 
-# Files we write, read back by parsers we did not write (tests/interop, Python).
-test-interop: python-deps
+# Files we write, read back by parsers we did not write (tests/interop: Python, and ical.js
+# under Node). The VTIMEZONE tests compare against /usr/share/zoneinfo (TEST_PACKAGES: tzdata).
+test-interop: python-deps interop-js-deps
 	INTEROP_OUT=target/interop cargo test -p guildhall-core --test vcard interop_vcard_file
 	$(VENV)/bin/pytest tests/interop -p no:cacheprovider
 
