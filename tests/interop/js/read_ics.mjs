@@ -98,7 +98,9 @@ function events(file, n) {
   const out = [];
   for (const vevent of vevents) {
     if (!vevent.hasProperty("recurrence-id")) {
-      const event = new ICAL.Event(vevent, { strictExceptions: true });
+      // An empty `exceptions` list: ical.js would otherwise relate every override in the file
+      // to every master (and, strict, throw on the first of another UID); we relate by UID.
+      const event = new ICAL.Event(vevent, { strictExceptions: true, exceptions: [] });
       masters.set(event.uid, event);
       out.push(event);
     }

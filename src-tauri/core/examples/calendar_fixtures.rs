@@ -1,0 +1,177 @@
+//! Writes the calendars the interop tests read with parsers we did not write (Python icalendar +
+//! recurring-ical-events, Mozilla ical.js). The workshops are made through the core's public API
+//! in a temporary database, exactly as the app makes them; the files are the app's own export.
+//!
+//!     cargo run -p guildhall-core --example calendar_fixtures -- OUT_DIR
+//!
+//! Writes OUT_DIR/{text,series,cancelled,all}.ics (all: everything, and a session in each of
+//! ten zones). What each must contain is written down
+//! in tests/interop/test_calendar_export.py, independently of this code.
+
+use std::path::PathBuf;
+
+use guildhall_core::calendar::export::{self, CalendarScope};
+use guildhall_core::calendar::writer::IcsWriter;
+use guildhall_core::members::{self, MemberInput};
+use guildhall_core::workshops::{
+    self, Frequency, SeriesInput, SessionInput, WorkshopInput, WorkshopStatus,
+};
+use guildhall_core::{Database, Result};
+
+fn session(title: &str, start: &str, end: &str) -> SessionInput {
+    SessionInput {
+        id: None,
+        title: title.into(),
+        start: start.into(),
+        end: end.into(),
+    }
+}
+
+fn workshop(title: &str, zone: &str, sessions: Vec<SessionInput>) -> WorkshopInput {
+    WorkshopInput {
+        title: title.into(),
+        description: String::new(),
+        status: WorkshopStatus::Scheduled,
+        time_zone: zone.into(),
+        venue: None,
+        online_url: None,
+        capacity: None,
+        facilitator_ids: vec![],
+        tags: vec![],
+        sessions,
+        series: None,
+    }
+}
+
+fn person(db: &Database, name: &str, email: &str) -> Result<String> {
+    let input = MemberInput {
+        name: name.into(),
+        email: Some(email.into()),
+        ..Default::default()
+    };
+    Ok(db.write(|tx| members::create(tx, &input))?.id)
+}
+
+fn main() -> Result<()> {
+    let out = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "target/interop".into()));
+    std::fs::create_dir_all(&out).map_err(|source| guildhall_core::CoreError::Io {
+        context: format!("could not create {}", out.display()),
+        source,
+    })?;
+    let dir = tempfile::tempdir().map_err(|source| guildhall_core::CoreError::Io {
+        context: "could not make a temporary folder".into(),
+        source,
+    })?;
+    let db = Database::open_in(dir.path())?;
+    // A fixed DTSTAMP, so the files are the same on every run.
+    let now: jiff::Timestamp = "2026-11-26T10:00:00Z".parse().map_err(|_| {
+        guildhall_core::CoreError::Validation {
+            field: "now",
+            message: "bad instant".into(),
+        }
+    })?;
+    let write = |name: &str, scope: CalendarScope| -> Result<()> {
+        let mut w = IcsWriter::new();
+        db.read(|c| export::export(c, &scope, now, &mut w))?;
+        let path = out.join(name);
+        std::fs::write(&path, w.finish()).map_err(|source| guildhall_core::CoreError::Io {
+            context: format!("could not write {}", path.display()),
+            source,
+        })
+    };
+
+    // Text that must survive escaping, folding and RFC 6868 parameter encoding.
+    let zoe = person(&db, "Zoë \"Zed\" Müller", "zoe@example.org")?;
+    let mei = person(&db, "Chen, Mei: PhD; Dr", "mei@example.net")?;
+    let mut text = workshop(
+        "Rust, SQL; and \\ backslashes 🦀",
+        "Europe/Berlin",
+        vec![session("", "2027-05-04T18:30", "2027-05-04T20:00")],
+    );
+    text.description =
+        "Line one, with a comma; and a semicolon.\nLine two: ünïcödé ✓\n\nLine four \\ end".into();
+    text.venue = Some("Kiezhaus, Raum 2, Weserstraße 12, 12047 Berlin".into());
+    text.online_url = Some("https://meet.example.org/rust?room=2&lang=de".into());
+    text.facilitator_ids = vec![zoe, mei];
+    text.tags = vec!["rust".into(), "databases".into()];
+    let text = db.write(|tx| workshops::create(tx, &text))?;
+    write("text.ics", CalendarScope::Workshop { id: text.id })?;
+
+    // A weekly series across the 2027 spring DST change in Berlin (28 March), with one date
+    // skipped, one moved and one extra date.
+    let mut series = workshop(
+        "Weekly study group",
+        "Europe/Berlin",
+        vec![session("", "2027-03-09T18:30", "2027-03-09T20:00")],
+    );
+    series.venue = Some("Kiezhaus".into());
+    series.series = Some(SeriesInput {
+        frequency: Frequency::Weekly,
+        interval: 1,
+        until: Some("2027-04-13".into()),
+        count: None,
+        rule: None,
+    });
+    let series = db.write(|tx| workshops::create(tx, &series))?;
+    let sid = series.sessions[0].id.clone();
+    db.write(|tx| workshops::skip_occurrence(tx, &sid, "2027-03-23T17:30:00Z"))?;
+    db.write(|tx| {
+        workshops::move_occurrence(
+            tx,
+            &sid,
+            "2027-04-06T16:30:00Z",
+            "2027-04-08T19:00",
+            "2027-04-08T20:30",
+        )
+    })?;
+    let series = db.write(|tx| workshops::add_occurrence(tx, &sid, "2027-04-24T10:00"))?;
+    write("series.ics", CalendarScope::Workshop { id: series.id })?;
+
+    // A cancelled one-off: STATUS:CANCELLED, SEQUENCE 1.
+    let cancelled = db.write(|tx| {
+        workshops::create(
+            tx,
+            &workshop(
+                "Docker basics",
+                "Europe/London",
+                vec![session("", "2027-10-30T18:00", "2027-10-30T20:00")],
+            ),
+        )
+    })?;
+    db.write(|tx| workshops::set_status(tx, &cancelled.id, WorkshopStatus::Cancelled))?;
+    write(
+        "cancelled.ics",
+        CalendarScope::Workshop { id: cancelled.id },
+    )?;
+
+    // One session in each zone the issue names, at 09:30 local on 2027-07-01 and 2027-12-01.
+    let zones = [
+        "Europe/Berlin",
+        "Europe/London",
+        "Europe/Dublin",
+        "America/New_York",
+        "America/Santiago",
+        "America/Sao_Paulo",
+        "Africa/Casablanca",
+        "Asia/Kolkata",
+        "Australia/Lord_Howe",
+        "Pacific/Chatham",
+    ];
+    for zone in zones {
+        db.write(|tx| {
+            workshops::create(
+                tx,
+                &workshop(
+                    &format!("Meetup in {zone}"),
+                    zone,
+                    vec![
+                        session("summer", "2027-07-01T09:30", "2027-07-01T11:00"),
+                        session("winter", "2027-12-01T09:30", "2027-12-01T11:00"),
+                    ],
+                ),
+            )
+        })?;
+    }
+    write("all.ics", CalendarScope::All)?;
+    Ok(())
+}

@@ -1,0 +1,109 @@
+//! Calendar exports through the core: what each scope holds, UIDs that never change, SEQUENCE
+//! that follows the workshop, and cancelled workshops that say so. (What the files mean to
+//! other parsers is checked in tests/interop/test_calendar_export.py.)
+#![allow(clippy::unwrap_used)] // test helpers: a panic is a failed test with its line
+
+mod common;
+
+use guildhall_core::calendar::export::{export, CalendarScope};
+use guildhall_core::calendar::writer::IcsWriter;
+use guildhall_core::workshops::{self, SessionInput, WorkshopInput, WorkshopStatus};
+use guildhall_core::{CoreError, Database};
+
+fn input(title: &str, start: &str, end: &str) -> WorkshopInput {
+    WorkshopInput {
+        title: title.into(),
+        description: String::new(),
+        status: WorkshopStatus::Scheduled,
+        time_zone: "America/New_York".into(),
+        venue: Some("Library".into()),
+        online_url: None,
+        capacity: None,
+        facilitator_ids: vec![],
+        tags: vec![],
+        sessions: vec![SessionInput {
+            id: None,
+            title: String::new(),
+            start: start.into(),
+            end: end.into(),
+        }],
+        series: None,
+    }
+}
+
+fn ics(db: &Database, scope: CalendarScope, now: &str) -> String {
+    let mut w = IcsWriter::new();
+    db.read(|c| export(c, &scope, now.parse().unwrap(), &mut w))
+        .unwrap();
+    w.finish().replace("\r\n ", "")
+}
+
+fn values<'a>(text: &'a str, name: &str) -> Vec<&'a str> {
+    text.split("\r\n")
+        .filter_map(|l| l.strip_prefix(name))
+        .collect()
+}
+
+#[test]
+fn scopes_choose_the_workshops() {
+    let (_dir, db) = common::open();
+    let zoe = common::add(&db, common::mailable("Zoë", "zoe@example.org"));
+    let past = db
+        .write(|tx| workshops::create(tx, &input("Past", "2026-01-10T18:00", "2026-01-10T20:00")))
+        .unwrap();
+    let mut future = input("Future", "2027-01-10T18:00", "2027-01-10T20:00");
+    future.facilitator_ids = vec![zoe.id.clone()];
+    let future = db.write(|tx| workshops::create(tx, &future)).unwrap();
+    let now = "2026-11-26T10:00:00Z";
+    let summaries = |scope| values(&ics(&db, scope, now), "SUMMARY:").join("|");
+    assert_eq!(summaries(CalendarScope::All), "Past|Future");
+    assert_eq!(summaries(CalendarScope::Upcoming), "Future");
+    assert_eq!(
+        summaries(CalendarScope::Facilitator {
+            member_id: zoe.id.clone()
+        }),
+        "Future"
+    );
+    assert_eq!(summaries(CalendarScope::Workshop { id: past.id }), "Past");
+    // The facilitator is the ORGANIZER and a CHAIR attendee.
+    let text = ics(&db, CalendarScope::Workshop { id: future.id }, now);
+    assert_eq!(values(&text, "ORGANIZER;CN=Zoë:"), ["mailto:zoe@example.org"]);
+    assert_eq!(
+        values(&text, "ATTENDEE;CN=Zoë;ROLE=CHAIR;PARTSTAT=ACCEPTED:"),
+        ["mailto:zoe@example.org"]
+    );
+    assert!(matches!(
+        db.read(|c| export(
+            c,
+            &CalendarScope::Workshop { id: "wks_NONE".into() },
+            now.parse().unwrap(),
+            &mut IcsWriter::new()
+        )),
+        Err(CoreError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn an_update_keeps_the_uid_raises_the_sequence_and_a_cancel_says_so() {
+    let (_dir, db) = common::open();
+    let w = db
+        .write(|tx| workshops::create(tx, &input("Talk", "2027-03-14T01:30", "2027-03-14T03:30")))
+        .unwrap();
+    let now = "2026-11-26T10:00:00Z";
+    let first = ics(&db, CalendarScope::All, now);
+    // 14 March 2027 is New York's spring-forward night: 01:30 is EST, 03:30 is EDT.
+    assert_eq!(values(&first, "DTSTART;TZID=America/New_York:"), ["20270314T013000"]);
+    assert_eq!(values(&first, "DTEND;TZID=America/New_York:"), ["20270314T033000"]);
+    assert_eq!(values(&first, "SEQUENCE:"), ["0"]);
+    assert_eq!(values(&first, "DTSTAMP:"), ["20261126T100000Z"]);
+    assert_eq!(first.matches("BEGIN:VTIMEZONE").count(), 1);
+    // The same export twice is the same file.
+    assert_eq!(first, ics(&db, CalendarScope::All, now));
+
+    db.write(|tx| workshops::set_status(tx, &w.id, WorkshopStatus::Cancelled))
+        .unwrap();
+    let second = ics(&db, CalendarScope::All, now);
+    assert_eq!(values(&second, "UID:"), values(&first, "UID:"));
+    assert_eq!(values(&second, "SEQUENCE:"), ["1"]);
+    assert_eq!(values(&second, "STATUS:"), ["CANCELLED"]);
+}
