@@ -1,10 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
-// Unit tests see the laptop on UTC, whatever this machine's zone (the schedule tests depend on
-// it); the worker processes inherit it.
-process.env.TZ = 'UTC';
-
 // Vite serves the UI to `tauri dev` and builds ui/dist, which the release binary embeds.
 export default defineConfig(({ mode }) => ({
   plugins: [svelte()],
@@ -24,5 +20,8 @@ export default defineConfig(({ mode }) => ({
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
     setupFiles: ['src/test-setup.ts'],
+    // Unit tests see the laptop on UTC, whatever this machine's zone (the schedule tests
+    // depend on it).
+    env: { TZ: 'UTC' },
   },
 }));

@@ -53,7 +53,11 @@ fn person(db: &Database, name: &str, email: &str) -> Result<String> {
 }
 
 fn main() -> Result<()> {
-    let out = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "target/interop".into()));
+    let out = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "target/interop".into()),
+    );
     std::fs::create_dir_all(&out).map_err(|source| guildhall_core::CoreError::Io {
         context: format!("could not create {}", out.display()),
         source,
@@ -64,12 +68,13 @@ fn main() -> Result<()> {
     })?;
     let db = Database::open_in(dir.path())?;
     // A fixed DTSTAMP, so the files are the same on every run.
-    let now: jiff::Timestamp = "2026-11-26T10:00:00Z".parse().map_err(|_| {
-        guildhall_core::CoreError::Validation {
-            field: "now",
-            message: "bad instant".into(),
-        }
-    })?;
+    let now: jiff::Timestamp =
+        "2026-11-26T10:00:00Z"
+            .parse()
+            .map_err(|_| guildhall_core::CoreError::Validation {
+                field: "now",
+                message: "bad instant".into(),
+            })?;
     let write = |name: &str, scope: CalendarScope| -> Result<()> {
         let mut w = IcsWriter::new();
         db.read(|c| export::export(c, &scope, now, &mut w))?;

@@ -67,7 +67,10 @@ fn scopes_choose_the_workshops() {
     assert_eq!(summaries(CalendarScope::Workshop { id: past.id }), "Past");
     // The facilitator is the ORGANIZER and a CHAIR attendee.
     let text = ics(&db, CalendarScope::Workshop { id: future.id }, now);
-    assert_eq!(values(&text, "ORGANIZER;CN=Zoë:"), ["mailto:zoe@example.org"]);
+    assert_eq!(
+        values(&text, "ORGANIZER;CN=Zoë:"),
+        ["mailto:zoe@example.org"]
+    );
     assert_eq!(
         values(&text, "ATTENDEE;CN=Zoë;ROLE=CHAIR;PARTSTAT=ACCEPTED:"),
         ["mailto:zoe@example.org"]
@@ -75,7 +78,9 @@ fn scopes_choose_the_workshops() {
     assert!(matches!(
         db.read(|c| export(
             c,
-            &CalendarScope::Workshop { id: "wks_NONE".into() },
+            &CalendarScope::Workshop {
+                id: "wks_NONE".into()
+            },
             now.parse().unwrap(),
             &mut IcsWriter::new()
         )),
@@ -92,8 +97,14 @@ fn an_update_keeps_the_uid_raises_the_sequence_and_a_cancel_says_so() {
     let now = "2026-11-26T10:00:00Z";
     let first = ics(&db, CalendarScope::All, now);
     // 14 March 2027 is New York's spring-forward night: 01:30 is EST, 03:30 is EDT.
-    assert_eq!(values(&first, "DTSTART;TZID=America/New_York:"), ["20270314T013000"]);
-    assert_eq!(values(&first, "DTEND;TZID=America/New_York:"), ["20270314T033000"]);
+    assert_eq!(
+        values(&first, "DTSTART;TZID=America/New_York:"),
+        ["20270314T013000"]
+    );
+    assert_eq!(
+        values(&first, "DTEND;TZID=America/New_York:"),
+        ["20270314T033000"]
+    );
     assert_eq!(values(&first, "SEQUENCE:"), ["0"]);
     assert_eq!(values(&first, "DTSTAMP:"), ["20261126T100000Z"]);
     assert_eq!(first.matches("BEGIN:VTIMEZONE").count(), 1);

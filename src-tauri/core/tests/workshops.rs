@@ -97,13 +97,19 @@ fn bad_input_is_refused_beside_its_field_and_nothing_is_written() {
         (
             WorkshopInput {
                 title: "  ".into(),
-                ..input("x", vec![session("", "2027-01-01T10:00", "2027-01-01T11:00")])
+                ..input(
+                    "x",
+                    vec![session("", "2027-01-01T10:00", "2027-01-01T11:00")],
+                )
             },
             "title",
         ),
         (input("x", vec![]), "sessions"),
         (
-            input("x", vec![session("", "2027-01-01T10:00", "2027-01-01T09:00")]),
+            input(
+                "x",
+                vec![session("", "2027-01-01T10:00", "2027-01-01T09:00")],
+            ),
             "sessions",
         ),
         (
@@ -113,28 +119,40 @@ fn bad_input_is_refused_beside_its_field_and_nothing_is_written() {
         (
             WorkshopInput {
                 time_zone: "Mars/Olympus_Mons".into(),
-                ..input("x", vec![session("", "2027-01-01T10:00", "2027-01-01T11:00")])
+                ..input(
+                    "x",
+                    vec![session("", "2027-01-01T10:00", "2027-01-01T11:00")],
+                )
             },
             "timeZone",
         ),
         (
             WorkshopInput {
                 online_url: Some("javascript:alert(1)".into()),
-                ..input("x", vec![session("", "2027-01-01T10:00", "2027-01-01T11:00")])
+                ..input(
+                    "x",
+                    vec![session("", "2027-01-01T10:00", "2027-01-01T11:00")],
+                )
             },
             "onlineUrl",
         ),
         (
             WorkshopInput {
                 capacity: Some(0),
-                ..input("x", vec![session("", "2027-01-01T10:00", "2027-01-01T11:00")])
+                ..input(
+                    "x",
+                    vec![session("", "2027-01-01T10:00", "2027-01-01T11:00")],
+                )
             },
             "capacity",
         ),
         (
             WorkshopInput {
                 facilitator_ids: vec!["mem_NOBODY".into()],
-                ..input("x", vec![session("", "2027-01-01T10:00", "2027-01-01T11:00")])
+                ..input(
+                    "x",
+                    vec![session("", "2027-01-01T10:00", "2027-01-01T11:00")],
+                )
             },
             "facilitators",
         ),
@@ -208,7 +226,10 @@ fn a_biweekly_series_across_dst_with_a_skip_a_move_and_an_extra_date() {
     form.series = Some(weekly(2, "2027-05-31"));
     let w = create(&db, &form);
     let series = w.series.clone().unwrap();
-    assert_eq!(series.summary, "Every 2 weeks on Tuesday, until 31 May 2027");
+    assert_eq!(
+        series.summary,
+        "Every 2 weeks on Tuesday, until 31 May 2027"
+    );
     let sid = w.sessions[0].id.clone();
     let all = |db: &Database| starts(db, "2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z");
     assert_eq!(
@@ -257,7 +278,10 @@ fn a_biweekly_series_across_dst_with_a_skip_a_move_and_an_extra_date() {
     // A date the series does not have cannot be skipped.
     assert!(matches!(
         db.write(|tx| workshops::skip_occurrence(tx, &sid, "2027-04-14T16:30:00Z")),
-        Err(CoreError::Validation { field: "occurrence", .. })
+        Err(CoreError::Validation {
+            field: "occurrence",
+            ..
+        })
     ));
     // Undo the skip.
     db.write(|tx| workshops::restore_occurrence(tx, &sid, "2027-04-13T16:30:00Z"))
@@ -275,7 +299,9 @@ fn a_biweekly_series_across_dst_with_a_skip_a_move_and_an_extra_date() {
         }],
     );
     one_off.series = None;
-    let w = db.write(|tx| workshops::update(tx, &w.id, &one_off)).unwrap();
+    let w = db
+        .write(|tx| workshops::update(tx, &w.id, &one_off))
+        .unwrap();
     assert!(w.series.is_none());
     assert!(w.exceptions.is_empty());
     assert_eq!(all(&db).len(), 1);
@@ -286,17 +312,29 @@ fn the_schedule_warns_when_two_workshops_share_a_venue_at_the_same_time() {
     let (_dir, db) = common::open();
     create(
         &db,
-        &input("A", vec![session("", "2027-06-01T18:00", "2027-06-01T20:00")]),
+        &input(
+            "A",
+            vec![session("", "2027-06-01T18:00", "2027-06-01T20:00")],
+        ),
     );
-    let mut b = input("B", vec![session("", "2027-06-01T19:30", "2027-06-01T21:00")]);
+    let mut b = input(
+        "B",
+        vec![session("", "2027-06-01T19:30", "2027-06-01T21:00")],
+    );
     b.venue = Some("  kiezhaus,   RAUM 2 ".into());
     create(&db, &b);
-    let mut c = input("C", vec![session("", "2027-06-01T20:00", "2027-06-01T22:00")]);
+    let mut c = input(
+        "C",
+        vec![session("", "2027-06-01T20:00", "2027-06-01T22:00")],
+    );
     c.venue = Some("Library".into());
     create(&db, &c);
     let d = create(
         &db,
-        &input("D", vec![session("", "2027-06-01T20:00", "2027-06-01T21:30")]),
+        &input(
+            "D",
+            vec![session("", "2027-06-01T20:00", "2027-06-01T21:30")],
+        ),
     );
     let clashes = |db: &Database| -> Vec<(String, Vec<String>)> {
         db.read(|c| {
@@ -318,7 +356,7 @@ fn the_schedule_warns_when_two_workshops_share_a_venue_at_the_same_time() {
             ("A".to_owned(), s(&["B"])), // not D: D starts when A ends
             ("B".to_owned(), s(&["A", "D"])),
             ("D".to_owned(), s(&["B"])), // D ends before C: first of the two
-            ("C".to_owned(), s(&[])),       // C starts at the same time as D, at another venue
+            ("C".to_owned(), s(&[])),    // C starts at the same time as D, at another venue
         ]
     );
     // A cancelled workshop clashes with nothing.
@@ -360,7 +398,10 @@ fn duplicate_makes_a_draft_with_new_uids_and_delete_removes_everything() {
     assert_ne!(copy.ical_uid, original.ical_uid);
     assert_ne!(copy.sessions[0].ical_uid, original.sessions[0].ical_uid);
     assert_eq!(copy.sessions[0].start, original.sessions[0].start);
-    assert_eq!(copy.series.as_ref().unwrap().rule, "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4");
+    assert_eq!(
+        copy.series.as_ref().unwrap().rule,
+        "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4"
+    );
     assert_eq!(copy.facilitators[0].name, "Zoë Müller");
     db.write(|tx| workshops::delete(tx, &original.id)).unwrap();
     assert!(matches!(

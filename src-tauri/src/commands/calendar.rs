@@ -59,7 +59,10 @@ fn read(path: &str) -> Result<Vec<u8>, CommandError> {
 #[specta::specta]
 pub fn choose_calendar_file(state: State<'_, AppState>) -> Result<Option<String>, CommandError> {
     let filters: &[(&str, &[&str])] = &[
-        ("Calendar files (.ics)", &["ics", "ical", "ifb", "icalendar"]),
+        (
+            "Calendar files (.ics)",
+            &["ics", "ical", "ifb", "icalendar"],
+        ),
         ("All files", &["*"]),
     ];
     Ok(pick_file(state.files(), "Import a calendar", filters).map(|p| p.display().to_string()))

@@ -94,9 +94,9 @@ pub fn move_occurrence(
     start: String,
     end: String,
 ) -> Result<Workshop, CommandError> {
-    Ok(state.db()?.write(|tx| {
-        workshops::move_occurrence(tx, &session_id, &occurrence_at, &start, &end)
-    })?)
+    Ok(state
+        .db()?
+        .write(|tx| workshops::move_occurrence(tx, &session_id, &occurrence_at, &start, &end))?)
 }
 
 #[tauri::command(async)]

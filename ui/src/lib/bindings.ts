@@ -45,6 +45,12 @@ export const commands = {
 	addOccurrence: (sessionId: string, start: string) => typedError<Workshop_Serialize, CommandError_Serialize>(__TAURI_INVOKE("add_occurrence", { sessionId, start })),
 	restoreOccurrence: (sessionId: string, occurrenceAt: string) => typedError<Workshop_Serialize, CommandError_Serialize>(__TAURI_INVOKE("restore_occurrence", { sessionId, occurrenceAt })),
 	timeZones: () => __TAURI_INVOKE<TimeZones>("time_zones"),
+	/**  Asks where to save the calendar of `scope` and writes it; `None` when cancelled. */
+	exportCalendar: (scope: CalendarScope) => typedError<CalendarExportResult | null, CommandError_Serialize>(__TAURI_INVOKE("export_calendar", { scope })),
+	/**  Asks which calendar file to import; `None` when the organizer cancels. */
+	chooseCalendarFile: () => typedError<string | null, CommandError_Serialize>(__TAURI_INVOKE("choose_calendar_file")),
+	previewCalendarImport: (path: string) => typedError<CalendarImportReport, CommandError_Serialize>(__TAURI_INVOKE("preview_calendar_import", { path })),
+	importCalendar: (path: string) => typedError<CalendarImportReport, CommandError_Serialize>(__TAURI_INVOKE("import_calendar", { path })),
 };
 
 /* Types */
@@ -93,6 +99,34 @@ export type AudienceFilter_Serialize = {
 	role: Role | null,
 	level: PracticeLevel | null,
 };
+
+export type CalendarExportResult = {
+	path: string,
+	workshops: number,
+	events: number,
+};
+
+/**  What an import did (or, for a preview, would do). */
+export type CalendarImportReport = {
+	/**  Events in the file (a series and its overrides count once). */
+	events: number,
+	created: number,
+	updated: number,
+	unchanged: number,
+	/**  The first few titles, for the preview. */
+	titles: string[],
+};
+
+/**  Which workshops a calendar file holds. */
+export type CalendarScope = 
+/**  One workshop. */
+{ kind: "workshop"; id: string } | 
+/**  Every workshop with a date from now on (cancelled ones included, so calendars learn). */
+{ kind: "upcoming" } | 
+/**  The workshops one member facilitates. */
+{ kind: "facilitator"; memberId: string } | 
+/**  Every workshop. */
+{ kind: "all" };
 
 /**  One column of the file and what it is imported as (`None`: not imported). */
 export type ColumnMapping = ColumnMapping_Serialize | ColumnMapping_Deserialize;

@@ -24,6 +24,8 @@ export type WorkshopInput = b.WorkshopInput_Deserialize;
 export type SeriesInput = b.SeriesInput_Deserialize;
 export type Occurrence = b.Occurrence_Serialize;
 export type OccurrenceException = b.OccurrenceException_Serialize;
+export type CalendarScope = b.CalendarScope;
+export type CalendarImportReport = b.CalendarImportReport;
 export type {
   DemoStatus,
   ExceptionKind,
@@ -119,4 +121,8 @@ export const api = {
   restoreOccurrence: (sessionId: string, occurrenceAt: string) =>
     call(commands.restoreOccurrence(sessionId, occurrenceAt)),
   timeZones: () => commands.timeZones(),
+  exportCalendar: (scope: CalendarScope) => call(commands.exportCalendar(scope)),
+  chooseCalendarFile: () => call(commands.chooseCalendarFile()),
+  previewCalendarImport: (path: string) => call(commands.previewCalendarImport(path)),
+  importCalendar: (path: string) => call(commands.importCalendar(path)),
 };

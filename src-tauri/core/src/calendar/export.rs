@@ -15,11 +15,19 @@ use crate::error::{CoreError, Result};
 use crate::workshops::store::parse_stamp;
 use crate::workshops::{self, ExceptionKind, Workshop, WorkshopStatus};
 
-pub const PRODID: &str = concat!("-//Guildhall//Guildhall ", env!("CARGO_PKG_VERSION"), "//EN");
+pub const PRODID: &str = concat!(
+    "-//Guildhall//Guildhall ",
+    env!("CARGO_PKG_VERSION"),
+    "//EN"
+);
 
 /// Which workshops a calendar file holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(tag = "kind", rename_all = "camelCase")]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum CalendarScope {
     /// One workshop.
     Workshop { id: String },
@@ -296,7 +304,11 @@ fn describe(w: &mut IcsWriter, workshop: &Workshop, session_title: &str) {
         let email = person.email.as_deref().unwrap_or_default();
         w.raw(
             "ATTENDEE",
-            &[("CN", &person.name), ("ROLE", "CHAIR"), ("PARTSTAT", "ACCEPTED")],
+            &[
+                ("CN", &person.name),
+                ("ROLE", "CHAIR"),
+                ("PARTSTAT", "ACCEPTED"),
+            ],
             &format!("mailto:{email}"),
         );
     }

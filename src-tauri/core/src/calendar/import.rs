@@ -165,7 +165,6 @@ fn to_workshop(event: &ReadEvent) -> Result<(CleanWorkshop, TimeZone)> {
                 Some(ReadStatus::Tentative) => WorkshopStatus::Draft,
                 _ => WorkshopStatus::Scheduled,
             },
-            tz: tz.clone(),
             time_zone,
             venue: event
                 .location
@@ -232,13 +231,7 @@ pub fn import(tx: &Transaction, bytes: &[u8]) -> Result<CalendarImportReport> {
         let sequence = u32::try_from(g.main.sequence.max(0)).unwrap_or(u32::MAX);
         match existing_session(tx, &g.main.uid)? {
             None => {
-                let id = store::insert(
-                    tx,
-                    &clean,
-                    WorkshopSource::Import,
-                    None,
-                    sequence,
-                )?;
+                let id = store::insert(tx, &clean, WorkshopSource::Import, None, sequence)?;
                 // The session keeps the file's UID, so the next import finds it.
                 tx.execute(
                     "UPDATE session SET ical_uid = ?2 WHERE workshop_id = ?1",
@@ -330,9 +323,10 @@ fn write_exceptions(
     let session = &clean.sessions[0];
     let first = session.start.to_zoned(tz.clone()).datetime();
     let length = session.end.duration_since(session.start);
-    let is_occurrence =
-        |at: Timestamp| -> Result<bool> { Ok(!series::expand(rule, first, tz, at, at)?.is_empty()) };
-    let mut put = |at: Timestamp, kind: &str, span: Option<(Timestamp, Timestamp)>| {
+    let is_occurrence = |at: Timestamp| -> Result<bool> {
+        Ok(!series::expand(rule, first, tz, at, at)?.is_empty())
+    };
+    let put = |at: Timestamp, kind: &str, span: Option<(Timestamp, Timestamp)>| {
         tx.execute(
             "INSERT INTO session_exception (session_id, occurrence_at, kind, starts_at, ends_at)
              VALUES (?1, ?2, ?3, ?4, ?5)

@@ -2,7 +2,7 @@
 //! database) and the files we read (the `ical` crate's parser plus the unescape layer it needs).
 
 pub mod export;
-// pub mod import;
+pub mod import;
 pub mod read;
 pub mod vtimezone;
 pub mod writer;

@@ -142,10 +142,11 @@ pub(crate) fn workshops(today: Date, facilitators: &[String]) -> Vec<WorkshopInp
 
 /// Adds the demo workshops unless there are some already.
 pub(crate) fn load(tx: &Transaction, today: Date) -> Result<()> {
-    let existing: i64 =
-        tx.query_row("SELECT count(*) FROM workshop WHERE source = 'demo'", [], |r| {
-            r.get(0)
-        })?;
+    let existing: i64 = tx.query_row(
+        "SELECT count(*) FROM workshop WHERE source = 'demo'",
+        [],
+        |r| r.get(0),
+    )?;
     if existing > 0 {
         return Ok(());
     }

@@ -32,7 +32,6 @@ pub(crate) struct CleanWorkshop {
     pub title: String,
     pub description: String,
     pub status: WorkshopStatus,
-    pub tz: TimeZone,
     pub time_zone: String,
     pub venue: Option<String>,
     pub online_url: Option<String>,
@@ -60,9 +59,9 @@ pub(crate) fn zone(name: &str) -> Result<TimeZone> {
 
 /// A wall-clock time typed in the editor (`YYYY-MM-DDTHH:MM`, seconds optional).
 pub(crate) fn parse_local(text: &str, field: &'static str) -> Result<DateTime> {
-    text.trim()
-        .parse::<DateTime>()
-        .map_err(|_| CoreError::invalid(field, format!("“{}” is not a date and time.", text.trim())))
+    text.trim().parse::<DateTime>().map_err(|_| {
+        CoreError::invalid(field, format!("“{}” is not a date and time.", text.trim()))
+    })
 }
 
 /// The instant of a wall-clock time in `tz`. In a DST gap the later reading is taken (02:30
@@ -116,7 +115,11 @@ fn clean_session(input: &SessionInput, tz: &TimeZone) -> Result<CleanSession> {
             "sessions",
             format!(
                 "{} ends before it starts.",
-                if title.is_empty() { "A session" } else { &title }
+                if title.is_empty() {
+                    "A session"
+                } else {
+                    &title
+                }
             ),
         ));
     }
@@ -192,7 +195,6 @@ pub(crate) fn clean(input: &WorkshopInput) -> Result<CleanWorkshop> {
         title,
         description,
         status: input.status,
-        tz,
         time_zone,
         venue: optional_text(input.venue.as_deref(), MAX_VENUE, "venue")?,
         online_url: clean_url(input.online_url.as_deref())?,

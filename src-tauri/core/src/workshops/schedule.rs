@@ -33,7 +33,9 @@ pub fn schedule(conn: &Connection, from: Timestamp, to: Timestamp) -> Result<Vec
     for id in ids {
         out.extend(workshop_occurrences(&get(conn, &id)?, from, to)?);
     }
-    out.sort_by(|a, b| (&a.start, &a.end, &a.workshop_title).cmp(&(&b.start, &b.end, &b.workshop_title)));
+    out.sort_by(|a, b| {
+        (&a.start, &a.end, &a.workshop_title).cmp(&(&b.start, &b.end, &b.workshop_title))
+    });
     mark_clashes(&mut out);
     Ok(out)
 }
@@ -50,8 +52,8 @@ pub fn workshop_occurrences(
         let start = parse_stamp(&session.start)?;
         let end = parse_stamp(&session.end)?;
         let length: SignedDuration = end.duration_since(start);
-        let occurrence = |start: Timestamp, end: Timestamp, at: Option<Timestamp>, moved: bool| {
-            Occurrence {
+        let occurrence =
+            |start: Timestamp, end: Timestamp, at: Option<Timestamp>, moved: bool| Occurrence {
                 workshop_id: workshop.id.clone(),
                 session_id: session.id.clone(),
                 workshop_title: workshop.title.clone(),
@@ -68,8 +70,7 @@ pub fn workshop_occurrences(
                 venue: workshop.venue.clone(),
                 online_url: workshop.online_url.clone(),
                 clashes_with: Vec::new(),
-            }
-        };
+            };
         let overlaps = |s: Timestamp, e: Timestamp| s < to && e > from;
         let Some(series) = &workshop.series else {
             if overlaps(start, end) {
@@ -102,7 +103,12 @@ pub fn workshop_occurrences(
             let (s, e) = (parse_stamp(s)?, parse_stamp(e)?);
             if overlaps(s, e) {
                 let at = parse_stamp(&change.occurrence_at)?;
-                out.push(occurrence(s, e, Some(at), change.kind == ExceptionKind::Move));
+                out.push(occurrence(
+                    s,
+                    e,
+                    Some(at),
+                    change.kind == ExceptionKind::Move,
+                ));
             }
         }
     }

@@ -85,7 +85,11 @@ pub fn build_rule(input: &SeriesInput, first: DateTime, tz: &TimeZone) -> Result
     if input.interval > 1 {
         rule.push_str(&format!(";INTERVAL={}", input.interval));
     }
-    let until = input.until.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let until = input
+        .until
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty());
     match (until, input.count) {
         (Some(_), Some(_)) => {
             return Err(CoreError::invalid(
@@ -173,9 +177,7 @@ pub fn expand(
 
 /// The key/value parts of an RRULE value.
 fn parts(rule: &str) -> Vec<(&str, &str)> {
-    rule.split(';')
-        .filter_map(|p| p.split_once('='))
-        .collect()
+    rule.split(';').filter_map(|p| p.split_once('=')).collect()
 }
 
 /// The editor's choices for a stored rule: one of the simple frequencies when the rule is
@@ -228,9 +230,7 @@ pub fn to_input(rule: &str, first: DateTime, tz: &TimeZone) -> SeriesInput {
         {
             Frequency::MonthlyByWeekday
         }
-        (Some("MONTHLY"), None, Some(d)) if d == first.day().to_string() => {
-            Frequency::MonthlyByDay
-        }
+        (Some("MONTHLY"), None, Some(d)) if d == first.day().to_string() => Frequency::MonthlyByDay,
         _ => return custom,
     };
     input
@@ -320,7 +320,10 @@ mod tests {
             &berlin(),
         )
         .unwrap();
-        assert_eq!(rule, "FREQ=WEEKLY;BYDAY=TU;INTERVAL=2;UNTIL=20270630T215959Z");
+        assert_eq!(
+            rule,
+            "FREQ=WEEKLY;BYDAY=TU;INTERVAL=2;UNTIL=20270630T215959Z"
+        );
         let all = expand(
             &rule,
             first,
@@ -390,14 +393,25 @@ mod tests {
             ..input
         };
         let err = build_rule(&bad, first, &tz).unwrap_err();
-        assert!(matches!(err, CoreError::Validation { field: "series", .. }));
+        assert!(matches!(
+            err,
+            CoreError::Validation {
+                field: "series",
+                ..
+            }
+        ));
     }
 
     #[test]
     fn until_before_the_first_session_and_until_with_count_are_refused() {
         let tz = berlin();
         let first: DateTime = "2027-03-16T18:30".parse().unwrap();
-        assert!(build_rule(&choice(Frequency::Weekly, 1, Some("2027-03-01")), first, &tz).is_err());
+        assert!(build_rule(
+            &choice(Frequency::Weekly, 1, Some("2027-03-01")),
+            first,
+            &tz
+        )
+        .is_err());
         let both = SeriesInput {
             count: Some(3),
             ..choice(Frequency::Weekly, 1, Some("2027-06-01"))

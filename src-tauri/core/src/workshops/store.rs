@@ -48,7 +48,9 @@ pub(crate) fn parse_stamp(s: &str) -> rusqlite::Result<Timestamp> {
 
 /// A wall-clock time in `tz` as the editor shows it.
 pub(crate) fn local_text(t: Timestamp, tz: &TimeZone) -> String {
-    t.to_zoned(tz.clone()).strftime("%Y-%m-%dT%H:%M").to_string()
+    t.to_zoned(tz.clone())
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string()
 }
 
 fn not_found(what: &'static str, id: &str) -> CoreError {
@@ -203,7 +205,11 @@ fn calendar_view(w: &Workshop) -> impl PartialEq + '_ {
     (
         (&w.title, &w.description, w.status, &w.time_zone),
         (&w.venue, &w.online_url, &w.facilitators),
-        (&w.sessions, w.series.as_ref().map(|s| &s.rule), &w.exceptions),
+        (
+            &w.sessions,
+            w.series.as_ref().map(|s| &s.rule),
+            &w.exceptions,
+        ),
     )
 }
 
@@ -374,7 +380,10 @@ fn replace_sessions(
     wanted: &[CleanSession],
 ) -> Result<()> {
     for old in existing {
-        if !wanted.iter().any(|s| s.id.as_deref() == Some(old.id.as_str())) {
+        if !wanted
+            .iter()
+            .any(|s| s.id.as_deref() == Some(old.id.as_str()))
+        {
             tx.execute("DELETE FROM session WHERE id = ?1", [&old.id])?;
         }
     }
@@ -514,10 +523,15 @@ fn session_context(tx: &Transaction, session_id: &str) -> Result<(Workshop, Sess
 }
 
 /// Checks that `occurrence_at` is a date the series gives for this session.
-fn ensure_occurrence(workshop: &Workshop, session: &Session, occurrence_at: &str) -> Result<Timestamp> {
-    let series = workshop.series.as_ref().ok_or_else(|| {
-        CoreError::invalid("occurrence", "This workshop does not repeat.")
-    })?;
+fn ensure_occurrence(
+    workshop: &Workshop,
+    session: &Session,
+    occurrence_at: &str,
+) -> Result<Timestamp> {
+    let series = workshop
+        .series
+        .as_ref()
+        .ok_or_else(|| CoreError::invalid("occurrence", "This workshop does not repeat."))?;
     let at: Timestamp = occurrence_at
         .parse()
         .map_err(|_| CoreError::invalid("occurrence", "Not a date and time."))?;
@@ -556,7 +570,11 @@ fn put_exception(
 }
 
 /// One date of a series does not take place (an EXDATE).
-pub fn skip_occurrence(tx: &Transaction, session_id: &str, occurrence_at: &str) -> Result<Workshop> {
+pub fn skip_occurrence(
+    tx: &Transaction,
+    session_id: &str,
+    occurrence_at: &str,
+) -> Result<Workshop> {
     let (workshop, session) = session_context(tx, session_id)?;
     let at = ensure_occurrence(&workshop, &session, occurrence_at)?;
     put_exception(tx, session_id, ExceptionKind::Skip, at, None)?;
@@ -579,7 +597,10 @@ pub fn move_occurrence(
     let start = instant(parse_local(start, "start")?, &tz, "start")?;
     let end = instant(parse_local(end, "end")?, &tz, "end")?;
     if end <= start {
-        return Err(CoreError::invalid("end", "The session ends before it starts."));
+        return Err(CoreError::invalid(
+            "end",
+            "The session ends before it starts.",
+        ));
     }
     put_exception(tx, session_id, ExceptionKind::Move, at, Some((start, end)))?;
     touch(tx, &workshop.id)?;
@@ -590,7 +611,10 @@ pub fn move_occurrence(
 pub fn add_occurrence(tx: &Transaction, session_id: &str, start: &str) -> Result<Workshop> {
     let (workshop, session) = session_context(tx, session_id)?;
     if workshop.series.is_none() {
-        return Err(CoreError::invalid("occurrence", "This workshop does not repeat."));
+        return Err(CoreError::invalid(
+            "occurrence",
+            "This workshop does not repeat.",
+        ));
     }
     let tz = zone(&workshop.time_zone)?;
     let start = instant(parse_local(start, "start")?, &tz, "start")?;
@@ -598,7 +622,13 @@ pub fn add_occurrence(tx: &Transaction, session_id: &str, start: &str) -> Result
     let end = start
         .checked_add(length)
         .map_err(|e| CoreError::invalid("start", e.to_string()))?;
-    put_exception(tx, session_id, ExceptionKind::Add, start, Some((start, end)))?;
+    put_exception(
+        tx,
+        session_id,
+        ExceptionKind::Add,
+        start,
+        Some((start, end)),
+    )?;
     touch(tx, &workshop.id)?;
     raise_sequence_if_changed(tx, &workshop)
 }
