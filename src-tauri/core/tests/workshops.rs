@@ -418,3 +418,29 @@ fn duplicate_makes_a_draft_with_new_uids_and_delete_removes_everything() {
     let copy = db.read(|c| workshops::get(c, &copy.id)).unwrap();
     assert!(copy.facilitators.is_empty());
 }
+
+#[test]
+fn the_demo_brings_a_schedule_around_today_and_takes_it_away_again() {
+    let (_dir, db) = common::open();
+    db.write(guildhall_core::members::demo::load).unwrap();
+    let now = jiff::Timestamp::now();
+    let from = now.checked_sub(jiff::SignedDuration::from_hours(24 * 21)).unwrap();
+    let to = now.checked_add(jiff::SignedDuration::from_hours(24 * 21)).unwrap();
+    let around = db.read(|c| workshops::schedule(c, from, to)).unwrap();
+    let mut titles: Vec<&str> = around.iter().map(|o| o.workshop_title.as_str()).collect();
+    titles.sort();
+    titles.dedup();
+    assert_eq!(titles.len(), 6, "{titles:?}");
+    assert!(around.iter().any(|o| !o.clashes_with.is_empty()));
+    assert!(around.iter().any(|o| o.status == WorkshopStatus::Cancelled));
+    assert!(around.iter().any(|o| o.time_zone == "America/New_York"));
+    // Loading twice adds nothing.
+    db.write(guildhall_core::members::demo::load).unwrap();
+    let count = |db: &Database| -> i64 {
+        db.read(|c| Ok(c.query_row("SELECT count(*) FROM workshop", [], |r| r.get(0))?))
+            .unwrap()
+    };
+    assert_eq!(count(&db), 6);
+    db.write(guildhall_core::members::demo::remove).unwrap();
+    assert_eq!(count(&db), 0);
+}

@@ -2,7 +2,7 @@
 //! show: a weekly series, a two-part workshop, a monthly meetup, an online session in another
 //! zone, a cancelled one, and one double-booked venue to show the warning.
 
-use jiff::civil::{Date, Weekday};
+use jiff::civil::Date;
 use jiff::ToSpan;
 use rusqlite::Transaction;
 
@@ -38,9 +38,14 @@ fn workshop(title: &str, description: &str, tags: &[&str]) -> WorkshopInput {
     }
 }
 
-/// The next `weekday` after `day` (never `day` itself).
-fn next(day: Date, weekday: Weekday) -> Date {
-    day.nth_weekday(1, weekday).unwrap_or(day)
+/// The workshops are placed in the week of `today` (Monday first) and the weeks around it.
+fn monday_of(today: Date) -> Date {
+    let back = i64::from(today.weekday().to_monday_zero_offset());
+    today.checked_sub(back.days()).unwrap_or(today)
+}
+
+fn plus(day: Date, days: i64) -> Date {
+    day.checked_add(days.days()).unwrap_or(day)
 }
 
 /// The demo workshops; `facilitators` are member ids to spread over them.
@@ -54,10 +59,14 @@ pub(crate) fn workshops(today: Date, facilitators: &[String]) -> Vec<WorkshopInp
             .cloned()
             .collect()
     };
-    let tuesday = next(today, Weekday::Tuesday);
-    let saturday = next(today, Weekday::Saturday);
-    let thursday = next(today, Weekday::Thursday);
-    let wednesday = next(today, Weekday::Wednesday);
+    let monday = monday_of(today);
+    // Started two weeks ago, so the series has a past as well as a future.
+    let first_tuesday = plus(monday, 1 - 14);
+    let saturday = plus(monday, 5);
+    let thursday = plus(monday, 3);
+    let wednesday = plus(monday, 2);
+    let friday = plus(monday, 4);
+    let next_tuesday = plus(monday, 8);
 
     let mut rust = workshop(
         "Rust study group",
@@ -65,12 +74,12 @@ pub(crate) fn workshops(today: Date, facilitators: &[String]) -> Vec<WorkshopInp
          - bring a laptop with Rust installed\n- read the chapter before",
         &["rust", "study group"],
     );
-    rust.sessions = vec![session("", tuesday, "18:30", "20:00")];
+    rust.sessions = vec![session("", first_tuesday, "18:30", "20:00")];
     rust.series = Some(SeriesInput {
         frequency: Frequency::Weekly,
         interval: 1,
         until: None,
-        count: Some(12),
+        count: Some(16),
         rule: None,
     });
     rust.facilitator_ids = people(0);
@@ -114,8 +123,8 @@ pub(crate) fn workshops(today: Date, facilitators: &[String]) -> Vec<WorkshopInp
         "Bring an issue you want to fix; we pair up.",
         &["open source"],
     );
-    // Same room as the study group's first evening: the schedule warns about it.
-    hack.sessions = vec![session("", tuesday, "19:00", "22:00")];
+    // Same room as next week's study group: the schedule warns about it.
+    hack.sessions = vec![session("", next_tuesday, "19:00", "22:00")];
     hack.status = WorkshopStatus::Draft;
 
     let mut remote = workshop(
@@ -134,7 +143,7 @@ pub(crate) fn workshops(today: Date, facilitators: &[String]) -> Vec<WorkshopInp
         "Cancelled: the facilitator is ill. We will find a new date.",
         &["devops"],
     );
-    docker.sessions = vec![session("", wednesday, "18:00", "20:00")];
+    docker.sessions = vec![session("", friday, "18:00", "20:00")];
     docker.status = WorkshopStatus::Cancelled;
 
     vec![rust, dataviz, talks, hack, remote, docker]
