@@ -95,6 +95,18 @@ class Guildhall:
         if text:
             field.send_keys(text)
 
+    def set_value(self, css: str, value: str) -> None:
+        """Sets an input's value as the UI would see it typed (an `input` event), for date and
+        time inputs whose typing rules depend on the webview's locale."""
+        element = self.find(css)
+        self.driver.execute_script(
+            "arguments[0].value = arguments[1];"
+            "arguments[0].dispatchEvent(new Event('input', { bubbles: true }));"
+            "arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
+            element,
+            value,
+        )
+
     def click(self, css: str) -> None:
         self.wait(EC.element_to_be_clickable((By.CSS_SELECTOR, css))).click()
 
