@@ -27,7 +27,7 @@ help:
 	@echo "make test-core   only the core crate's tests (fast)"
 	@echo "make bench       the speed benchmarks (release builds; prints ratios)"
 	@echo "make bindings    regenerate ui/src/lib/bindings.ts from the Rust commands"
-	@echo "make screenshot  retake docs/screenshot.png"
+	@echo "make screenshot  retake docs/screenshot.png and docs/members.png"
 	@echo "make bundle      build a .deb (target/release/bundle/deb)"
 
 # ---- set-up --------------------------------------------------------------------------------
@@ -119,6 +119,7 @@ e2e: test-system-deps python-deps driver-deps app
 
 screenshot: test-system-deps python-deps driver-deps app
 	$(XVFB) $(VENV)/bin/python tests/e2e/screenshot.py docs/screenshot.png
+	$(XVFB) $(VENV)/bin/python tests/e2e/screenshot.py docs/members.png --members
 
 # Speed, measured against baselines run in the same session; prints ratios, asserts nothing.
 bench: system-deps python-deps
