@@ -195,3 +195,34 @@ fn a_malformed_file_names_its_line_and_imports_nothing() {
     assert_eq!(occurrences(&db), before);
     assert_eq!(count(&db, "workshop"), 2);
 }
+
+#[test]
+fn re_importing_our_own_export_changes_nothing_of_a_workshop_planned_here() {
+    let (_dir, db) = common::open();
+    let input = WorkshopInput {
+        title: "Kata night".into(),
+        description: "Bring a laptop".into(),
+        status: WorkshopStatus::Scheduled,
+        time_zone: "Europe/Berlin".into(),
+        venue: None,
+        online_url: Some("https://meet.example.org/kata".into()),
+        capacity: Some(12),
+        facilitator_ids: vec![],
+        tags: vec![],
+        sessions: vec![SessionInput {
+            id: None,
+            title: "Warm-up".into(),
+            start: "2027-05-04T18:30".into(),
+            end: "2027-05-04T20:00".into(),
+        }],
+        series: None,
+    };
+    let w = db.write(|tx| workshops::create(tx, &input)).unwrap();
+    let mut ics = IcsWriter::new();
+    db.read(|c| export(c, &CalendarScope::All, jiff::Timestamp::now(), &mut ics))
+        .unwrap();
+    let report = db.write(|tx| import(tx, ics.as_str().as_bytes())).unwrap();
+    assert_eq!((report.created, report.updated, report.unchanged), (0, 0, 1));
+    let after = db.read(|c| workshops::get(c, &w.id)).unwrap();
+    assert_eq!(after, w, "title, venue, sequence: all as they were");
+}

@@ -270,7 +270,8 @@ pub fn import(tx: &Transaction, bytes: &[u8]) -> Result<CalendarImportReport> {
     Ok(report)
 }
 
-/// Updates the session (and, for a one-session workshop, the workshop) from the file.
+/// Updates the session (and, for a one-session workshop the file made, the workshop) from the
+/// file.
 fn update_from(
     tx: &Transaction,
     workshop_id: &str,
@@ -288,7 +289,15 @@ fn update_from(
             session.all_day
         ],
     )?;
-    if session_count == 1 {
+    // The workshop's own fields come from the file only for a workshop the file made: a
+    // workshop planned here and exported keeps its title (the file's SUMMARY also names the
+    // session), venue and text; only its session's time follows the file.
+    let imported: bool = tx.query_row(
+        "SELECT source = 'import' FROM workshop WHERE id = ?1",
+        [workshop_id],
+        |r| r.get(0),
+    )?;
+    if session_count == 1 && imported {
         tx.execute(
             "UPDATE workshop SET title = ?2, description = ?3, status = ?4, time_zone = ?5,
                     venue = ?6, online_url = ?7, series_rule = ?8, title_key = ?9
