@@ -122,11 +122,13 @@ screenshot: test-system-deps python-deps driver-deps app
 	$(XVFB) $(VENV)/bin/python tests/e2e/screenshot.py docs/members.png --members
 
 # Speed, measured against baselines run in the same session; prints ratios, asserts nothing.
-bench: system-deps python-deps
+bench: system-deps python-deps interop-js-deps
 	@scripts/ensure-packages.sh sqlite3
 	cargo build --release -p guildhall-cli
 	$(VENV)/bin/python benches/import_bench.py target/release/guildhall 100000
 	cargo bench -p guildhall-core --bench search
+	cargo build --release -p guildhall-core --example calendar_bench
+	$(VENV)/bin/python benches/calendar_bench.py target/release/examples/calendar_bench 10000
 
 bundle: system-deps node-deps
 	ui/node_modules/.bin/tauri build --bundles deb
