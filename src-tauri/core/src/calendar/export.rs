@@ -21,7 +21,8 @@ pub const PRODID: &str = concat!(
     "//EN"
 );
 
-/// Which workshops a calendar file holds.
+/// Which workshops a calendar file holds. Workshops come in order of their first session
+/// (`Upcoming`: of their next date).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(
     tag = "kind",
@@ -57,25 +58,32 @@ fn workshop_ids(conn: &Connection, scope: &CalendarScope, now: Timestamp) -> Res
         CalendarScope::Facilitator { member_id } => {
             crate::members::get(conn, member_id)?;
             conn.prepare(
-                "SELECT workshop_id FROM workshop_facilitator WHERE member_id = ?1 ORDER BY workshop_id",
+                "SELECT f.workshop_id FROM workshop_facilitator f
+                 WHERE f.member_id = ?1
+                 ORDER BY (SELECT min(starts_at) FROM session s WHERE s.workshop_id = f.workshop_id),
+                          f.workshop_id",
             )?
             .query_map([member_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?
         }
         CalendarScope::All => conn
-            .prepare("SELECT id FROM workshop ORDER BY id")?
+            .prepare(
+                "SELECT w.id FROM workshop w
+                 ORDER BY (SELECT min(starts_at) FROM session s WHERE s.workshop_id = w.id), w.id",
+            )?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?,
         CalendarScope::Upcoming => {
             let until = now
                 .checked_add(SignedDuration::from_hours(24 * 366 * 10))
                 .unwrap_or(now);
-            let mut ids: Vec<String> = workshops::schedule(conn, now, until)?
-                .into_iter()
-                .map(|o| o.workshop_id)
-                .collect();
-            ids.sort();
-            ids.dedup();
+            // In order of their next date (the schedule is in order of start).
+            let mut ids: Vec<String> = Vec::new();
+            for o in workshops::schedule(conn, now, until)? {
+                if !ids.contains(&o.workshop_id) {
+                    ids.push(o.workshop_id);
+                }
+            }
             ids
         }
     };
