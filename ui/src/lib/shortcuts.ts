@@ -1,5 +1,5 @@
-// The member screen's keyboard shortcuts: Ctrl/Cmd+F or "/" to search, Ctrl/Cmd+N for a new
-// member. "/" only counts when the organizer is not typing in a field.
+// Keyboard shortcuts: Ctrl/Cmd+F or "/" to search, Ctrl/Cmd+N for a new member or workshop
+// (each screen decides what "new" makes). "/" only counts when the organizer is not typing in a field.
 export type Shortcut = 'search' | 'new';
 
 function typingIn(target: EventTarget | null): boolean {
