@@ -90,11 +90,18 @@ pub fn export(
     now: Timestamp,
     out: &mut IcsWriter,
 ) -> Result<CalendarExport> {
-    let list = workshop_ids(conn, scope, now)?
+    let mut list = workshop_ids(conn, scope, now)?
         .iter()
         .map(|id| workshops::get(conn, id))
         .collect::<Result<Vec<_>>>()?;
+    // Ids are random: in the order of their first dates, the same data gives the same file.
+    list.sort_by(|a, b| first_start(a).cmp(&first_start(b)).then(a.id.cmp(&b.id)));
     write_calendar(&list, now, out)
+}
+
+/// A workshop's earliest session start (stamps are fixed-width UTC, so text order is time order).
+fn first_start(workshop: &Workshop) -> Option<&str> {
+    workshop.sessions.iter().map(|s| s.start.as_str()).min()
 }
 
 /// The calendar for `scope` as text, stamped now.
