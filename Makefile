@@ -108,8 +108,8 @@ test-rust: ui
 test-ui: node-deps
 	cd ui && npx vitest run
 
-# Files we write, read back by parsers we did not write (tests/interop: Python, and ical.js
-# under Node). The VTIMEZONE tests compare against /usr/share/zoneinfo (TEST_PACKAGES: tzdata).
+# Files we write, read back by parsers we did not write, and files those libraries write, read by
+# our importer (tests/interop: Python, and ical.js under Node). The VTIMEZONE tests compare against /usr/share/zoneinfo (TEST_PACKAGES: tzdata).
 test-interop: python-deps interop-js-deps
 	INTEROP_OUT=target/interop cargo test -p guildhall-core --test vcard interop_vcard_file
 	$(VENV)/bin/pytest tests/interop -p no:cacheprovider

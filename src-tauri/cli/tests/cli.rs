@@ -145,3 +145,152 @@ fn errors_go_to_stderr_with_exit_codes() {
     let out = guildhall(&data, &["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A calendar file of the core's reader tests (src-tauri/core/tests/fixtures/ics).
+fn ics_fixture(name: &str) -> String {
+    format!(
+        "{}/../core/tests/fixtures/ics/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn vevents(ics: &str) -> usize {
+    ics.matches("BEGIN:VEVENT").count()
+}
+
+#[test]
+fn an_empty_database_exports_an_empty_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = guildhall(&dir.path().join("data"), &["export", "calendar", "-"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let ics = text(&out.stdout);
+    assert!(
+        ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
+        "{ics}"
+    );
+    assert!(ics.ends_with("END:VCALENDAR\r\n"), "{ics}");
+    assert!(ics.contains("\r\nPRODID:"), "{ics}");
+    assert_eq!(vevents(&ics), 0);
+    assert!(!ics.contains("BEGIN:VTIMEZONE"), "{ics}");
+}
+
+#[test]
+fn exporting_a_workshop_that_does_not_exist_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = guildhall(
+        &dir.path().join("data"),
+        &["export", "calendar", "-", "--workshop", "wks_NOPE"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("wks_NOPE"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_calendar_imports_once_and_re_imports_as_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let google = ics_fixture("google.ics");
+
+    // The study-group series (its override counts with it) and the all-day weekend.
+    let out = guildhall(&data, &["import", "calendar", &google]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "imported 2 events: 2 new, 0 updated, 0 unchanged"
+    );
+    let first = text(&guildhall(&data, &["export", "calendar", "-"]).stdout);
+    assert_eq!(
+        vevents(&first),
+        3,
+        "the series, its moved date, the weekend"
+    );
+    assert!(
+        first.contains("SUMMARY:Study group: The Rust Book\r\n"),
+        "{first}"
+    );
+
+    let out = guildhall(&data, &["import", "calendar", &google]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "imported 2 events: 0 new, 0 updated, 2 unchanged"
+    );
+    let again = text(&guildhall(&data, &["export", "calendar", "-"]).stdout);
+    assert_eq!(vevents(&again), 3, "nothing duplicated");
+}
+
+#[test]
+fn a_malformed_calendar_names_the_file_and_line_and_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let bad = ics_fixture("malformed/bad-datetime.ics");
+
+    let out = guildhall(&data, &["import", "calendar", &bad]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    let err = text(&out.stderr);
+    assert!(err.starts_with(&format!("guildhall: {bad}:7: ")), "{err}");
+    assert!(err.trim_end().ends_with("; nothing was imported"), "{err}");
+
+    let ics = text(&guildhall(&data, &["export", "calendar", "-"]).stdout);
+    assert_eq!(vevents(&ics), 0);
+}
+
+#[test]
+fn a_dry_run_of_a_calendar_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let google = ics_fixture("google.ics");
+
+    let out = guildhall(&data, &["import", "calendar", "--dry-run", &google]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "would import 2 events: 2 new, 0 updated"
+    );
+    let ics = text(&guildhall(&data, &["export", "calendar", "-"]).stdout);
+    assert_eq!(vevents(&ics), 0, "a dry run writes nothing");
+
+    // After a real import, a dry run finds the events it would update, not new ones.
+    assert!(guildhall(&data, &["import", "calendar", &google])
+        .status
+        .success());
+    let out = guildhall(&data, &["import", "calendar", "--dry-run", &google]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("would import 2 events: 0 new,"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn a_calendar_export_takes_one_scope_at_most() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("out.ics");
+    let out = guildhall(
+        &data,
+        &[
+            "export",
+            "calendar",
+            file.to_str().unwrap(),
+            "--workshop",
+            "wks_A",
+            "--member",
+            "mem_B",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("cannot be used with"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!file.exists());
+}

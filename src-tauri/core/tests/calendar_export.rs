@@ -45,6 +45,21 @@ fn values<'a>(text: &'a str, name: &str) -> Vec<&'a str> {
 }
 
 #[test]
+fn workshops_come_in_the_order_of_their_dates_whatever_their_ids() {
+    let (_dir, db) = common::open();
+    // Created latest first: random ids would put them in any order.
+    for day in (1..=9).rev() {
+        let start = format!("2027-03-0{day}T18:00");
+        let end = format!("2027-03-0{day}T20:00");
+        db.write(|tx| workshops::create(tx, &input(&format!("Day {day}"), &start, &end)))
+            .unwrap();
+    }
+    let text = ics(&db, CalendarScope::All, "2026-11-26T10:00:00Z");
+    let want: Vec<String> = (1..=9).map(|day| format!("Day {day}")).collect();
+    assert_eq!(values(&text, "SUMMARY:"), want);
+}
+
+#[test]
 fn scopes_choose_the_workshops() {
     let (_dir, db) = common::open();
     let zoe = common::add(&db, common::mailable("Zoë", "zoe@example.org"));

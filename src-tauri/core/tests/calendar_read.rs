@@ -314,6 +314,33 @@ fn luma_iana_zone_without_vtimezone_organizer_and_rfc_6868() {
     );
 }
 
+/// The ORGANIZER lines Python icalendar 7 and ical.js 2 write for a name with quotes, commas, a
+/// colon and a semicolon (tests/interop/test_calendar_import.py imports their whole files): a
+/// quoted parameter value, RFC 6868 `^'`, and (icalendar) a fold inside the address.
+#[test]
+fn organizer_names_quoted_by_other_libraries() {
+    let file = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n\
+        BEGIN:VEVENT\r\nUID:py\r\nDTSTART:20270504T163000Z\r\n\
+        ORGANIZER;CN=\"Zoë ^'Zed^' Müller, PhD: Chair; Berlin\":mailto:zoe@example\r\n .org\r\n\
+        END:VEVENT\r\n\
+        BEGIN:VEVENT\r\nUID:js\r\nDTSTART:20270504T163000Z\r\n\
+        ORGANIZER;CN=\"Zoë ^'Zed^' Müller, PhD: Chair; Berlin\":mailto:zoe@example.org\r\n\
+        END:VEVENT\r\nEND:VCALENDAR\r\n";
+    let events = read_calendar(file.as_bytes()).unwrap();
+    assert_eq!(events.len(), 2);
+    for event in &events {
+        assert_eq!(
+            event.organizer,
+            Some(person(
+                Some("Zoë \"Zed\" Müller, PhD: Chair; Berlin"),
+                "zoe@example.org"
+            )),
+            "{}",
+            event.uid
+        );
+    }
+}
+
 // ------------------------------------------------------------------------------ edge cases
 
 fn edge(uid: &str) -> ReadEvent {
