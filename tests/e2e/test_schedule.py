@@ -105,7 +105,7 @@ def test_import_a_calendar_file_and_see_its_events(launch, tmp_path):
 
     # The same file again updates instead of adding: still one card each.
     app.click('[data-testid="calendar-import"]')
-    app.wait_text('[data-testid="calendar-preview"]', "2 already imported")
+    app.wait_text('[data-testid="calendar-preview"]', "2 already up to date")
     app.click('[data-testid="calendar-import-confirm"]')
     app.wait_text('[data-testid="toast"]', "0 new")
     assert len([c for c in cards(app) if "Imported study group" in c]) == 1

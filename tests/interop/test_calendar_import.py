@@ -249,7 +249,7 @@ def test_a_dry_run_writes_nothing(guildhall_bin: Path, source: Path, tmp_path: P
     data = tmp_path / "data"
     out = run(guildhall_bin, data, "import", "calendar", str(source), "--dry-run")
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == f"would import {EVENTS} events: {EVENTS} new, 0 updated"
+    assert out.stdout.strip() == f"would import {EVENTS} events: {EVENTS} new, 0 updated, 0 unchanged"
     assert "BEGIN:VEVENT" not in export(guildhall_bin, data)
 
 

@@ -124,7 +124,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CoreError> {
 fn import_calendar(db: &Database, file: &Path, dry_run: bool) -> Result<ExitCode, CoreError> {
     let bytes = read_file(file)?;
     let result = if dry_run {
-        db.read(|c| calendar::import::preview(c, &bytes))
+        calendar::import::preview(db, &bytes)
     } else {
         db.write(|tx| calendar::import::import(tx, &bytes))
     };
@@ -142,17 +142,10 @@ fn import_calendar(db: &Database, file: &Path, dry_run: bool) -> Result<ExitCode
         Err(other) => return Err(other),
     };
     let verb = if dry_run { "would import" } else { "imported" };
-    if dry_run {
-        println!(
-            "{verb} {} events: {} new, {} updated",
-            report.events, report.created, report.updated
-        );
-    } else {
-        println!(
-            "{verb} {} events: {} new, {} updated, {} unchanged",
-            report.events, report.created, report.updated, report.unchanged
-        );
-    }
+    println!(
+        "{verb} {} events: {} new, {} updated, {} unchanged",
+        report.events, report.created, report.updated, report.unchanged
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -159,6 +159,18 @@ impl Database {
     }
 }
 
+impl Database {
+    /// Runs `f` in one IMMEDIATE transaction and always rolls it back: what a write would do,
+    /// without doing it (an import's preview reports exactly what the import would report).
+    pub fn dry_run<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut conn = self.connection()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx);
+        tx.rollback()?;
+        value
+    }
+}
+
 /// Per-connection settings; foreign keys and the busy timeout are not stored in the file.
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;

@@ -75,7 +75,7 @@ pub fn preview_calendar_import(
     path: String,
 ) -> Result<CalendarImportReport, CommandError> {
     let bytes = read(&path)?;
-    Ok(state.db()?.read(|c| import::preview(c, &bytes))?)
+    Ok(import::preview(state.db()?, &bytes)?)
 }
 
 #[tauri::command(async)]

@@ -16,6 +16,7 @@ use crate::error::{CoreError, Result};
 use crate::workshops::input::{zone, CleanSession, CleanWorkshop};
 use crate::workshops::store::{self, stamp, WorkshopSource};
 use crate::workshops::{series, WorkshopStatus};
+use crate::Database;
 
 /// What an import did (or, for a preview, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
@@ -198,23 +199,10 @@ fn existing_session(conn: &Connection, uid: &str) -> Result<Option<(String, Stri
         .optional()?)
 }
 
-/// Reads `bytes` and says what importing it would do, writing nothing.
-pub fn preview(conn: &Connection, bytes: &[u8]) -> Result<CalendarImportReport> {
-    let groups = group(read_calendar(bytes)?)?;
-    let mut report = CalendarImportReport::default();
-    for g in &groups {
-        to_workshop(&g.main)?;
-        report.events += 1;
-        if existing_session(conn, &g.main.uid)?.is_some() {
-            report.updated += 1;
-        } else {
-            report.created += 1;
-        }
-        if report.titles.len() < 5 {
-            report.titles.push(clean_text(&g.main.summary, 200));
-        }
-    }
-    Ok(report)
+/// Reads `bytes` and says exactly what importing it would do, writing nothing (the import runs
+/// in a transaction that is rolled back).
+pub fn preview(db: &Database, bytes: &[u8]) -> Result<CalendarImportReport> {
+    db.dry_run(|tx| import(tx, bytes))
 }
 
 /// Imports every event of `bytes` in the caller's transaction: all of them, or (on the first
