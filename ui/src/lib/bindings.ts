@@ -117,7 +117,10 @@ export type CalendarImportReport = {
 	titles: string[],
 };
 
-/**  Which workshops a calendar file holds. */
+/**
+ *  Which workshops a calendar file holds. Workshops come in order of their first session
+ *  (`Upcoming`: of their next date).
+ */
 export type CalendarScope = 
 /**  One workshop. */
 { kind: "workshop"; id: string } | 
