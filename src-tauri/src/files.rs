@@ -75,3 +75,11 @@ impl FilePicker for NoDialogs {
         None
     }
 }
+
+/// The bytes of a file the organizer chose, or an `invalidFile` error that names it.
+pub fn read_chosen(path: &str) -> Result<Vec<u8>, crate::error::CommandError> {
+    std::fs::read(std::path::Path::new(path)).map_err(|e| crate::error::CommandError::InvalidFile {
+        message: format!("Could not read {path}: {e}."),
+        line: None,
+    })
+}

@@ -1,8 +1,6 @@
 //! Calendar files: export workshops as .ics where the organizer chooses, and import .ics files
 //! (a preview first, then one transaction).
 
-use std::path::Path;
-
 use guildhall_core::calendar::export::{self, CalendarExport, CalendarScope};
 use guildhall_core::calendar::import::{self, CalendarImportReport};
 use guildhall_core::files::write_bytes_atomically;
@@ -10,7 +8,7 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::error::CommandError;
-use crate::files::{pick_file, pick_save_path};
+use crate::files::{pick_file, pick_save_path, read_chosen};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -47,13 +45,6 @@ pub fn export_calendar(
     }))
 }
 
-fn read(path: &str) -> Result<Vec<u8>, CommandError> {
-    std::fs::read(Path::new(path)).map_err(|e| CommandError::InvalidFile {
-        message: format!("Could not read {path}: {e}."),
-        line: None,
-    })
-}
-
 /// Asks which calendar file to import; `None` when the organizer cancels.
 #[tauri::command(async)]
 #[specta::specta]
@@ -74,7 +65,7 @@ pub fn preview_calendar_import(
     state: State<'_, AppState>,
     path: String,
 ) -> Result<CalendarImportReport, CommandError> {
-    let bytes = read(&path)?;
+    let bytes = read_chosen(&path)?;
     Ok(import::preview(state.db()?, &bytes)?)
 }
 
@@ -84,6 +75,6 @@ pub fn import_calendar(
     state: State<'_, AppState>,
     path: String,
 ) -> Result<CalendarImportReport, CommandError> {
-    let bytes = read(&path)?;
+    let bytes = read_chosen(&path)?;
     Ok(state.db()?.write(|tx| import::import(tx, &bytes))?)
 }

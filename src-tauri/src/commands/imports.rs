@@ -1,7 +1,6 @@
 //! Importing members from a file the organizer picks: preview first, then one transaction with
 //! progress streamed over a channel and a cancel that rolls everything back.
 
-use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
@@ -12,15 +11,8 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::error::CommandError;
-use crate::files::pick_file;
+use crate::files::{pick_file, read_chosen};
 use crate::state::AppState;
-
-fn read(path: &str) -> Result<Vec<u8>, CommandError> {
-    std::fs::read(Path::new(path)).map_err(|e| CommandError::InvalidFile {
-        message: format!("Could not read {path}: {e}."),
-        line: None,
-    })
-}
 
 /// Asks which file to import; `None` when the organizer cancels.
 #[tauri::command(async)]
@@ -40,7 +32,7 @@ pub fn preview_import(
     path: String,
     format: Option<ImportFormat>,
 ) -> Result<ImportPreview, CommandError> {
-    let bytes = read(&path)?;
+    let bytes = read_chosen(&path)?;
     Ok(state.db()?.read(|c| import::preview(c, &bytes, format))?)
 }
 
@@ -53,7 +45,7 @@ pub fn import_members(
     on_progress: Channel<ImportProgress>,
 ) -> Result<ImportReport, CommandError> {
     let db = state.db()?;
-    let bytes = read(&path)?;
+    let bytes = read_chosen(&path)?;
     let cancel = state.imports().start()?;
     let result = import::import(
         db,

@@ -15,7 +15,7 @@ use super::read::{read_calendar, EventTime, ReadEvent, ReadStatus};
 use crate::error::{CoreError, Result};
 use crate::workshops::input::{zone, CleanSession, CleanWorkshop};
 use crate::workshops::store::{self, stamp, WorkshopSource};
-use crate::workshops::{series, WorkshopStatus};
+use crate::workshops::{series, ExceptionKind, WorkshopStatus};
 use crate::Database;
 
 /// What an import did (or, for a preview, would do).
@@ -323,32 +323,20 @@ fn write_exceptions(
     let is_occurrence = |at: Timestamp| -> Result<bool> {
         Ok(!series::expand(rule, first, tz, at, at)?.is_empty())
     };
-    let put = |at: Timestamp, kind: &str, span: Option<(Timestamp, Timestamp)>| {
-        tx.execute(
-            "INSERT INTO session_exception (session_id, occurrence_at, kind, starts_at, ends_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (session_id, occurrence_at) DO UPDATE
-                SET kind = excluded.kind, starts_at = excluded.starts_at, ends_at = excluded.ends_at",
-            params![
-                session_id,
-                stamp(at),
-                kind,
-                span.map(|(s, _)| stamp(s)),
-                span.map(|(_, e)| stamp(e))
-            ],
-        )
+    let put = |at: Timestamp, kind: ExceptionKind, span: Option<(Timestamp, Timestamp)>| {
+        store::put_exception(tx, session_id, kind, at, span)
     };
     for ex in &g.main.exdates {
         let at = ex.to_timestamp(tz);
         if is_occurrence(at)? {
-            put(at, "skip", None)?;
+            put(at, ExceptionKind::Skip, None)?;
         }
     }
     for rd in &g.main.rdates {
         let at = rd.to_timestamp(tz);
         if !is_occurrence(at)? {
             let end = at.checked_add(length).unwrap_or(at);
-            put(at, "add", Some((at, end)))?;
+            put(at, ExceptionKind::Add, Some((at, end)))?;
         }
     }
     for o in &g.overrides {
@@ -360,11 +348,11 @@ fn write_exceptions(
             continue; // an override of a date the series does not have
         }
         if o.status == Some(ReadStatus::Cancelled) {
-            put(at, "skip", None)?;
+            put(at, ExceptionKind::Skip, None)?;
         } else {
             let start = o.start.to_timestamp(tz);
             let end = o.end.to_timestamp(tz).max(start);
-            put(at, "move", Some((start, end)))?;
+            put(at, ExceptionKind::Move, Some((start, end)))?;
         }
     }
     Ok(())

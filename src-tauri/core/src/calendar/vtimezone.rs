@@ -360,25 +360,17 @@ impl DayRule {
 
     fn rrule_part(&self) -> String {
         match *self {
-            DayRule::Nth(n, w) => format!("BYDAY={n}{}", weekday_code(w)),
+            DayRule::Nth(n, w) => format!("BYDAY={n}{}", super::writer::weekday_code(w)),
             DayRule::OnOrAfter(k, w) => {
                 let days: Vec<String> = (k..k + 7).map(|d| d.to_string()).collect();
-                format!("BYMONTHDAY={};BYDAY={}", days.join(","), weekday_code(w))
+                format!(
+                    "BYMONTHDAY={};BYDAY={}",
+                    days.join(","),
+                    super::writer::weekday_code(w)
+                )
             }
             DayRule::Fixed(k) => format!("BYMONTHDAY={k}"),
         }
-    }
-}
-
-fn weekday_code(w: Weekday) -> &'static str {
-    match w {
-        Weekday::Monday => "MO",
-        Weekday::Tuesday => "TU",
-        Weekday::Wednesday => "WE",
-        Weekday::Thursday => "TH",
-        Weekday::Friday => "FR",
-        Weekday::Saturday => "SA",
-        Weekday::Sunday => "SU",
     }
 }
 

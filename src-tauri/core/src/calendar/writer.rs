@@ -199,6 +199,20 @@ impl IcsWriter {
     }
 }
 
+/// A weekday as RRULE's BYDAY writes it (RFC 5545 §3.3.10): `MO` … `SU`.
+pub fn weekday_code(w: jiff::civil::Weekday) -> &'static str {
+    use jiff::civil::Weekday;
+    match w {
+        Weekday::Monday => "MO",
+        Weekday::Tuesday => "TU",
+        Weekday::Wednesday => "WE",
+        Weekday::Thursday => "TH",
+        Weekday::Friday => "FR",
+        Weekday::Saturday => "SA",
+        Weekday::Sunday => "SU",
+    }
+}
+
 /// A UTC DATE-TIME value (RFC 5545 §3.3.5, form #2): `20270316T173000Z`. Fractions of a second
 /// are dropped.
 pub fn utc_stamp(t: jiff::Timestamp) -> String {

@@ -2,10 +2,12 @@
 //! expansion into occurrences. The recurrence maths is the `rrule` crate's; this module only
 //! builds its input and converts instants between it (chrono) and the rest of the core (jiff).
 
-use jiff::civil::{Date, DateTime, Weekday};
+use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use rrule::RRuleSet;
+
+use crate::calendar::writer::weekday_code;
 
 use super::model::{Frequency, SeriesInput};
 use crate::error::{CoreError, Result};
@@ -14,18 +16,6 @@ use crate::error::{CoreError, Result};
 const MAX_OCCURRENCES: u16 = 1000;
 const MAX_INTERVAL: u16 = 99;
 const MAX_COUNT: u16 = 999;
-
-fn byday(weekday: Weekday) -> &'static str {
-    match weekday {
-        Weekday::Monday => "MO",
-        Weekday::Tuesday => "TU",
-        Weekday::Wednesday => "WE",
-        Weekday::Thursday => "TH",
-        Weekday::Friday => "FR",
-        Weekday::Saturday => "SA",
-        Weekday::Sunday => "SU",
-    }
-}
 
 fn weekday_name(code: &str) -> Option<&'static str> {
     Some(match code {
@@ -73,11 +63,11 @@ pub fn build_rule(input: &SeriesInput, first: DateTime, tz: &TimeZone) -> Result
     }
     let mut rule = match input.frequency {
         Frequency::Daily => "FREQ=DAILY".to_owned(),
-        Frequency::Weekly => format!("FREQ=WEEKLY;BYDAY={}", byday(first.weekday())),
+        Frequency::Weekly => format!("FREQ=WEEKLY;BYDAY={}", weekday_code(first.weekday())),
         Frequency::MonthlyByWeekday => format!(
             "FREQ=MONTHLY;BYDAY={}{}",
             nth_weekday(first.date()),
-            byday(first.weekday())
+            weekday_code(first.weekday())
         ),
         Frequency::MonthlyByDay => format!("FREQ=MONTHLY;BYMONTHDAY={}", first.day()),
         Frequency::Custom => unreachable!("handled above"),
@@ -221,7 +211,7 @@ pub fn to_input(rule: &str, first: DateTime, tz: &TimeZone) -> SeriesInput {
             _ => return custom,
         }
     }
-    let weekday = byday(first.weekday());
+    let weekday = weekday_code(first.weekday());
     input.frequency = match (freq, by_day, by_month_day) {
         (Some("DAILY"), None, None) => Frequency::Daily,
         (Some("WEEKLY"), Some(d), None) if d == weekday => Frequency::Weekly,
@@ -266,7 +256,7 @@ fn ordinal(n: i8) -> &'static str {
 pub fn describe(rule: &str, first: DateTime, tz: &TimeZone) -> String {
     let input = to_input(rule, first, tz);
     let n = input.interval;
-    let weekday = weekday_name(byday(first.weekday())).unwrap_or_default();
+    let weekday = weekday_name(weekday_code(first.weekday())).unwrap_or_default();
     let mut text = match input.frequency {
         Frequency::Daily if n == 1 => "Every day".to_owned(),
         Frequency::Daily => format!("Every {n} days"),

@@ -546,7 +546,8 @@ fn ensure_occurrence(
     Ok(at)
 }
 
-fn put_exception(
+/// Records a skip, move or extra date of one occurrence (replacing any earlier change to it).
+pub(crate) fn put_exception(
     tx: &Transaction,
     session_id: &str,
     kind: ExceptionKind,
