@@ -448,3 +448,26 @@ fn the_demo_brings_a_schedule_around_today_and_takes_it_away_again() {
     db.write(guildhall_core::members::demo::remove).unwrap();
     assert_eq!(count(&db), 0);
 }
+
+#[test]
+fn an_all_day_session_runs_from_its_first_to_its_last_day_and_survives_a_duplicate() {
+    let (_dir, db) = common::open();
+    let w = create(
+        &db,
+        &input("Weekend retreat", vec![session("", "2027-06-05", "2027-06-06")]),
+    );
+    let s = &w.sessions[0];
+    assert!(s.all_day);
+    // Midnight to midnight in Berlin (CEST, UTC+2), the last day included.
+    assert_eq!((s.start.as_str(), s.end.as_str()), ("2027-06-04T22:00:00Z", "2027-06-06T22:00:00Z"));
+    let copy = db.write(|tx| workshops::duplicate(tx, &w.id)).unwrap();
+    assert!(copy.sessions[0].all_day);
+    assert_eq!(copy.sessions[0].end, s.end);
+    assert!(matches!(
+        db.write(|tx| workshops::create(
+            tx,
+            &input("Backwards", vec![session("", "2027-06-06", "2027-06-05")])
+        )),
+        Err(CoreError::Validation { field: "sessions", .. })
+    ));
+}

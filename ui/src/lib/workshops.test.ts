@@ -63,6 +63,33 @@ describe('workshop form', () => {
     });
   });
 
+  it('keeps an all-day session as its first and last day', () => {
+    const allDay = {
+      ...workshop,
+      series: null,
+      sessions: [
+        {
+          ...workshop.sessions[0],
+          startLocal: '2027-06-05T00:00',
+          endLocal: '2027-06-07T00:00',
+          allDay: true,
+        },
+      ],
+    };
+    const form = formFromWorkshop(allDay);
+    expect(form.sessions[0]).toMatchObject({
+      allDay: true,
+      date: '2027-06-05',
+      lastDate: '2027-06-06',
+    });
+    expect(inputFromForm(form).sessions[0]).toMatchObject({
+      start: '2027-06-05',
+      end: '2027-06-06',
+    });
+    form.sessions[0].lastDate = '2027-06-04';
+    expect(checkForm(form).sessions).toBe('An all-day session ends on or after the day it starts.');
+  });
+
   it('takes an end at or before the start as the next day', () => {
     expect(
       sessionTimes({ id: null, title: '', date: '2027-12-31', start: '22:00', end: '01:00' }),

@@ -28,13 +28,17 @@ export const REPEATS: { value: Repeat; label: string }[] = [
   { value: 'custom', label: 'Custom rule (RRULE)' },
 ];
 
-/** One agenda row as the form holds it: a date and two wall-clock times. */
+/** One agenda row as the form holds it: a date and two wall-clock times, or (all day) a first
+ * and a last date. */
 export interface SessionRow {
   id: string | null;
   title: string;
   date: string;
   start: string;
   end: string;
+  allDay: boolean;
+  /** The last day of an all-day session (inclusive). */
+  lastDate: string;
 }
 
 export interface FacilitatorChoice {
@@ -76,7 +80,9 @@ export function emptyForm(timeZone: string, date: string): WorkshopForm {
     capacity: '',
     facilitators: [],
     tags: '',
-    sessions: [{ id: null, title: '', date, start: '18:30', end: '20:00' }],
+    sessions: [
+      { id: null, title: '', date, start: '18:30', end: '20:00', allDay: false, lastDate: date },
+    ],
     repeat: 'none',
     interval: '1',
     ends: 'never',
@@ -104,6 +110,9 @@ export function formFromWorkshop(w: Workshop): WorkshopForm {
       date: s.startLocal.slice(0, 10),
       start: s.startLocal.slice(11, 16),
       end: s.endLocal.slice(11, 16),
+      allDay: s.allDay,
+      // An all-day session's stored end is the midnight after its last day.
+      lastDate: s.allDay ? addDay(s.endLocal.slice(0, 10), -1) : s.startLocal.slice(0, 10),
     })),
     repeat: series ? series.frequency : 'none',
     interval: String(series?.interval ?? 1),
@@ -114,16 +123,24 @@ export function formFromWorkshop(w: Workshop): WorkshopForm {
   };
 }
 
-/** The next calendar day of `YYYY-MM-DD`. */
-export function nextDay(date: string): string {
+/** The calendar day `days` after (or before) `YYYY-MM-DD`. */
+export function addDay(date: string, days = 1): string {
   const [y, m, d] = date.split('-').map(Number);
-  const next = new Date(Date.UTC(y, m - 1, d + 1));
+  const next = new Date(Date.UTC(y, m - 1, d + days));
   return next.toISOString().slice(0, 10);
 }
 
-/** A row's start and end as wall-clock times; an end at or before the start is the next day
- * (an evening that runs past midnight). */
-export function sessionTimes(row: SessionRow): { start: string; end: string } {
+/** The next calendar day of `YYYY-MM-DD`. */
+export function nextDay(date: string): string {
+  return addDay(date, 1);
+}
+
+/** A row as the core takes it: two wall-clock times, where an end at or before the start is
+ * the next day (an evening that runs past midnight); or, all day, the first and last dates. */
+export function sessionTimes(
+  row: Pick<SessionRow, 'date' | 'start' | 'end'> & Partial<SessionRow>,
+): { start: string; end: string } {
+  if (row.allDay) return { start: row.date, end: row.lastDate || row.date };
   const endDate = row.end <= row.start ? nextDay(row.date) : row.date;
   return { start: `${row.date}T${row.start}`, end: `${endDate}T${row.end}` };
 }
@@ -164,8 +181,10 @@ export function checkForm(f: WorkshopForm): FieldErrors {
   if (f.title.trim() === '') errors.title = 'A title is required.';
   if (f.timeZone.trim() === '') errors.timeZone = 'A time zone is required.';
   if (f.sessions.length === 0) errors.sessions = 'A workshop needs at least one session.';
-  else if (f.sessions.some((s) => !s.date || !s.start || !s.end)) {
+  else if (f.sessions.some((s) => !s.date || (!s.allDay && (!s.start || !s.end)))) {
     errors.sessions = 'Every session needs a date, a start and an end.';
+  } else if (f.sessions.some((s) => s.allDay && s.lastDate < s.date)) {
+    errors.sessions = 'An all-day session ends on or after the day it starts.';
   }
   const capacity = f.capacity.trim();
   if (capacity !== '' && !/^[1-9][0-9]*$/.test(capacity)) {

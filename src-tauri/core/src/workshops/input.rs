@@ -1,7 +1,7 @@
 //! From the editor's form to a workshop we are willing to store: trimmed, bounded, validated,
 //! with every wall-clock time resolved to an instant in the workshop's zone.
 
-use jiff::civil::DateTime;
+use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
@@ -100,6 +100,13 @@ fn clean_url(value: Option<&str>) -> Result<Option<String>> {
     Ok(Some(url))
 }
 
+/// The start of `day` in `tz` (midnight, or the first instant after a DST gap at midnight).
+fn start_of(day: Date, tz: &TimeZone) -> Result<Timestamp> {
+    day.to_zoned(tz.clone())
+        .map(|z| z.timestamp())
+        .map_err(|e| CoreError::invalid("sessions", e.to_string()))
+}
+
 fn clean_session(input: &SessionInput, tz: &TimeZone) -> Result<CleanSession> {
     let title = squash_whitespace(&input.title);
     if title.chars().count() > MAX_TITLE {
@@ -108,19 +115,37 @@ fn clean_session(input: &SessionInput, tz: &TimeZone) -> Result<CleanSession> {
             format!("A session title can be at most {MAX_TITLE} characters."),
         ));
     }
-    let start = instant(parse_local(&input.start, "sessions")?, tz, "sessions")?;
-    let end = instant(parse_local(&input.end, "sessions")?, tz, "sessions")?;
+    let name = if title.is_empty() { "A session" } else { &title };
+    let (start_text, end_text) = (input.start.trim(), input.end.trim());
+    // Two dates (`YYYY-MM-DD`) make an all-day session from the first day to the last.
+    let all_day = start_text.len() == 10 && end_text.len() == 10;
+    let (start, end) = if all_day {
+        let first: Date = start_text
+            .parse()
+            .map_err(|_| CoreError::invalid("sessions", format!("“{start_text}” is not a date.")))?;
+        let last: Date = end_text
+            .parse()
+            .map_err(|_| CoreError::invalid("sessions", format!("“{end_text}” is not a date.")))?;
+        if last < first {
+            return Err(CoreError::invalid(
+                "sessions",
+                format!("{name} ends before it starts."),
+            ));
+        }
+        let after = last
+            .tomorrow()
+            .map_err(|e| CoreError::invalid("sessions", e.to_string()))?;
+        (start_of(first, tz)?, start_of(after, tz)?)
+    } else {
+        (
+            instant(parse_local(start_text, "sessions")?, tz, "sessions")?,
+            instant(parse_local(end_text, "sessions")?, tz, "sessions")?,
+        )
+    };
     if end <= start {
         return Err(CoreError::invalid(
             "sessions",
-            format!(
-                "{} ends before it starts.",
-                if title.is_empty() {
-                    "A session"
-                } else {
-                    &title
-                }
-            ),
+            format!("{name} ends before it starts."),
         ));
     }
     Ok(CleanSession {
@@ -128,7 +153,7 @@ fn clean_session(input: &SessionInput, tz: &TimeZone) -> Result<CleanSession> {
         title,
         start,
         end,
-        all_day: false,
+        all_day,
     })
 }
 

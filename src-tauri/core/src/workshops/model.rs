@@ -81,7 +81,8 @@ pub struct SessionInput {
     /// An existing session being edited (it keeps its calendar UID); `None` for a new one.
     pub id: Option<String>,
     pub title: String,
-    /// Wall-clock time in the workshop's zone, `YYYY-MM-DDTHH:MM`.
+    /// Wall-clock time in the workshop's zone, `YYYY-MM-DDTHH:MM`; or, for an all-day
+    /// session, two dates `YYYY-MM-DD`: the first day and the last day (inclusive).
     pub start: String,
     pub end: String,
 }

@@ -462,27 +462,38 @@ pub fn duplicate(tx: &Transaction, id: &str) -> Result<Workshop> {
         capacity: original.capacity,
         facilitator_ids: original.facilitators.iter().map(|f| f.id.clone()).collect(),
         tags: original.tags.clone(),
-        sessions: original
-            .sessions
-            .iter()
-            .map(|s| super::model::SessionInput {
-                id: None,
-                title: s.title.clone(),
-                start: s.start_local.clone(),
-                end: s.end_local.clone(),
-            })
-            .collect(),
+        sessions: original.sessions.iter().map(session_input).collect(),
         series: original.series.as_ref().map(|s| s.input.clone()),
     };
     let mut clean = clean(&input)?;
-    // Keep the original's rule exactly (a custom rule, an all-day session) rather than what the
-    // editor would rebuild from it.
+    // Keep the original's rule exactly (a custom rule) rather than what the editor would
+    // rebuild from it.
     clean.series_rule = original.series.as_ref().map(|s| s.rule.clone());
-    for (copy, session) in clean.sessions.iter_mut().zip(&original.sessions) {
-        copy.all_day = session.all_day;
-    }
     let new_id = insert(tx, &clean, WorkshopSource::Manual, None, 0)?;
     get(tx, &new_id)
+}
+
+/// A stored session as the editor would send it back unchanged.
+fn session_input(s: &Session) -> super::model::SessionInput {
+    let (start, end) = if s.all_day {
+        // The last day, not the day after it (the stored end is exclusive).
+        let last = s
+            .end_local
+            .get(..10)
+            .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+            .and_then(|d| d.yesterday().ok())
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| s.end_local.clone());
+        (s.start_local[..10].to_owned(), last)
+    } else {
+        (s.start_local.clone(), s.end_local.clone())
+    };
+    super::model::SessionInput {
+        id: None,
+        title: s.title.clone(),
+        start,
+        end,
+    }
 }
 
 /// Cancels a workshop: it stays, shown as cancelled, and its calendar entry says so.
