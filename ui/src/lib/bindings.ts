@@ -768,7 +768,10 @@ export type SessionInput_Deserialize = {
 	/**  An existing session being edited (it keeps its calendar UID); `None` for a new one. */
 	id?: string | null,
 	title: string,
-	/**  Wall-clock time in the workshop's zone, `YYYY-MM-DDTHH:MM`. */
+	/**
+	 *  Wall-clock time in the workshop's zone, `YYYY-MM-DDTHH:MM`; or, for an all-day
+	 *  session, two dates `YYYY-MM-DD`: the first day and the last day (inclusive).
+	 */
 	start: string,
 	end: string,
 };
@@ -777,7 +780,10 @@ export type SessionInput_Serialize = {
 	/**  An existing session being edited (it keeps its calendar UID); `None` for a new one. */
 	id: string | null,
 	title: string,
-	/**  Wall-clock time in the workshop's zone, `YYYY-MM-DDTHH:MM`. */
+	/**
+	 *  Wall-clock time in the workshop's zone, `YYYY-MM-DDTHH:MM`; or, for an all-day
+	 *  session, two dates `YYYY-MM-DD`: the first day and the last day (inclusive).
+	 */
 	start: string,
 	end: string,
 };
