@@ -28,7 +28,10 @@ fn create_read_the_schedule_and_cancel_through_ipc() {
     let created = app.ok("create_workshop", json!({ "input": workshop("Kata") }));
     assert_eq!(created["sessions"][0]["start"], "2027-01-05T13:00:00Z");
     assert_eq!(created["sessions"][0]["startLocal"], "2027-01-05T18:30");
-    assert_eq!(created["series"]["summary"], "Every week on Tuesday, 3 times");
+    assert_eq!(
+        created["series"]["summary"],
+        "Every week on Tuesday, 3 times"
+    );
     let id = created["id"].as_str().unwrap();
 
     let week = app.ok(
@@ -43,10 +46,17 @@ fn create_read_the_schedule_and_cancel_through_ipc() {
         .collect();
     assert_eq!(
         starts,
-        ["2027-01-05T13:00:00Z", "2027-01-12T13:00:00Z", "2027-01-19T13:00:00Z"]
+        [
+            "2027-01-05T13:00:00Z",
+            "2027-01-12T13:00:00Z",
+            "2027-01-19T13:00:00Z"
+        ]
     );
 
-    let cancelled = app.ok("set_workshop_status", json!({ "id": id, "status": "cancelled" }));
+    let cancelled = app.ok(
+        "set_workshop_status",
+        json!({ "id": id, "status": "cancelled" }),
+    );
     assert_eq!(cancelled["status"], "cancelled");
     assert_eq!(cancelled["icalSequence"], 1);
 }
@@ -62,7 +72,10 @@ fn bad_input_is_a_validation_error_with_its_field() {
     assert_eq!(err["kind"], "validation");
     assert_eq!(err["field"], "timeZone");
     let err = app
-        .invoke("schedule", json!({ "from": "yesterday", "to": "2027-01-01T00:00:00Z" }))
+        .invoke(
+            "schedule",
+            json!({ "from": "yesterday", "to": "2027-01-01T00:00:00Z" }),
+        )
         .unwrap_err();
     assert_eq!(err["field"], "from");
     let err = app
@@ -79,7 +92,10 @@ fn calendar_files_go_out_and_come_back_in_through_the_dialogs() {
     std::env::set_var("GUILDHALL_DIALOG_OPEN_PATH", &file);
     let app = common::start();
     app.ok("create_workshop", json!({ "input": workshop("Kata") }));
-    let written = app.ok("export_calendar", json!({ "scope": { "kind": "upcoming" } }));
+    let written = app.ok(
+        "export_calendar",
+        json!({ "scope": { "kind": "upcoming" } }),
+    );
     assert_eq!(written["workshops"], 1);
     assert_eq!(written["events"], 1);
     let text = std::fs::read_to_string(&file).unwrap();
@@ -91,11 +107,17 @@ fn calendar_files_go_out_and_come_back_in_through_the_dialogs() {
     let path = other.ok("choose_calendar_file", json!({}));
     assert_eq!(path.as_str().unwrap(), file.display().to_string());
     let preview = other.ok("preview_calendar_import", json!({ "path": path }));
-    assert_eq!((preview["events"].clone(), preview["created"].clone()), (json!(1), json!(1)));
+    assert_eq!(
+        (preview["events"].clone(), preview["created"].clone()),
+        (json!(1), json!(1))
+    );
     let report = other.ok("import_calendar", json!({ "path": path }));
     assert_eq!(report["created"], 1);
     let again = other.ok("import_calendar", json!({ "path": path }));
-    assert_eq!((again["created"].clone(), again["unchanged"].clone()), (json!(0), json!(1)));
+    assert_eq!(
+        (again["created"].clone(), again["unchanged"].clone()),
+        (json!(0), json!(1))
+    );
 
     std::fs::write(&file, "BEGIN:VCALENDAR\r\nnonsense\r\n").unwrap();
     let err = other

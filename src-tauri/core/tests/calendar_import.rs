@@ -158,7 +158,9 @@ fn our_own_export_reads_back_with_the_same_occurrences() {
         .unwrap();
 
     let (_other_dir, other) = common::open();
-    let report = other.write(|tx| import(tx, ics.as_str().as_bytes())).unwrap();
+    let report = other
+        .write(|tx| import(tx, ics.as_str().as_bytes()))
+        .unwrap();
     assert_eq!((report.events, report.created), (1, 1));
     assert_eq!(occurrences(&other), occurrences(&db));
     let copy = other
@@ -222,7 +224,10 @@ fn re_importing_our_own_export_changes_nothing_of_a_workshop_planned_here() {
     db.read(|c| export(c, &CalendarScope::All, jiff::Timestamp::now(), &mut ics))
         .unwrap();
     let report = db.write(|tx| import(tx, ics.as_str().as_bytes())).unwrap();
-    assert_eq!((report.created, report.updated, report.unchanged), (0, 0, 1));
+    assert_eq!(
+        (report.created, report.updated, report.unchanged),
+        (0, 0, 1)
+    );
     let after = db.read(|c| workshops::get(c, &w.id)).unwrap();
     assert_eq!(after, w, "title, venue, sequence: all as they were");
 }

@@ -424,8 +424,12 @@ fn the_demo_brings_a_schedule_around_today_and_takes_it_away_again() {
     let (_dir, db) = common::open();
     db.write(guildhall_core::members::demo::load).unwrap();
     let now = jiff::Timestamp::now();
-    let from = now.checked_sub(jiff::SignedDuration::from_hours(24 * 21)).unwrap();
-    let to = now.checked_add(jiff::SignedDuration::from_hours(24 * 21)).unwrap();
+    let from = now
+        .checked_sub(jiff::SignedDuration::from_hours(24 * 21))
+        .unwrap();
+    let to = now
+        .checked_add(jiff::SignedDuration::from_hours(24 * 21))
+        .unwrap();
     let around = db.read(|c| workshops::schedule(c, from, to)).unwrap();
     let mut titles: Vec<&str> = around.iter().map(|o| o.workshop_title.as_str()).collect();
     titles.sort();
