@@ -13,7 +13,7 @@
 
 use rusqlite::{ErrorCode, Statement, ToSql, Transaction};
 
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 use crate::members::model::{MemberSource, PracticeLevel, Role};
 
 /// Members per INSERT: 19 parameters each, 19,000 in all, under SQLite's limit of 32,766.
@@ -183,36 +183,40 @@ fn bind(stmt: &mut Statement<'_>, offset: usize, values: &[&dyn ToSql]) -> rusql
     Ok(())
 }
 
-/// The roles and tags of freshly inserted members (nothing there yet, so nothing to clash).
-/// Each list goes in as one JSON array of pairs: one statement whatever the count.
+/// Pairs per INSERT into `member_role` or `member_tag`: 2 parameters each.
+const PAIRS: usize = 500;
+
+/// The roles and tags of freshly inserted members (nothing there yet, so nothing to clash), in
+/// multi-row INSERTs like the members themselves.
 fn insert_lists(tx: &Transaction, rows: &[NewMember]) -> Result<()> {
     let roles: Vec<[&str; 2]> = rows
         .iter()
         .flat_map(|m| m.roles.iter().map(|r| [m.id.as_str(), r.as_str()]))
         .collect();
+    insert_pairs(tx, "member_role", "member_id, role", &roles)?;
     let tags: Vec<[&str; 2]> = rows
         .iter()
         .flat_map(|m| m.tags.iter().map(|t| [m.id.as_str(), t.as_str()]))
         .collect();
-    for (sql, pairs) in [
-        (
-            "INSERT INTO member_role (member_id, role)
-             SELECT value ->> 0, value ->> 1 FROM json_each(?1)",
-            roles,
-        ),
-        (
-            "INSERT INTO member_tag (member_id, tag)
-             SELECT value ->> 0, value ->> 1 FROM json_each(?1)",
-            tags,
-        ),
-    ] {
-        if !pairs.is_empty() {
-            let json = serde_json::to_string(&pairs).map_err(|e| CoreError::Io {
-                context: "could not encode the imported roles and tags".into(),
-                source: e.into(),
-            })?;
-            tx.prepare_cached(sql)?.execute([json])?;
+    insert_pairs(tx, "member_tag", "member_id, tag", &tags)
+}
+
+fn insert_pairs(tx: &Transaction, table: &str, columns: &str, pairs: &[[&str; 2]]) -> Result<()> {
+    for chunk in pairs.chunks(PAIRS) {
+        let sql = values_sql(table, columns, 2, chunk.len());
+        let (mut cached, mut fresh);
+        let stmt: &mut Statement<'_> = if chunk.len() == PAIRS {
+            cached = tx.prepare_cached(&sql)?;
+            &mut cached
+        } else {
+            fresh = tx.prepare(&sql)?;
+            &mut fresh
+        };
+        for (i, [id, value]) in chunk.iter().enumerate() {
+            stmt.raw_bind_parameter(2 * i + 1, id)?;
+            stmt.raw_bind_parameter(2 * i + 2, value)?;
         }
+        stmt.raw_execute()?;
     }
     Ok(())
 }
