@@ -9,15 +9,41 @@
 //! instead of at a random page: a 100k-member import then appends instead of splitting pages
 //! all over the file. An id is still only compared, never read for its time.
 
+use std::cell::RefCell;
 use std::sync::{Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
+/// Fills `out` from the OS random source, which is read 4 KiB at a time: an import of 100k
+/// members needs 200k ids and codes, and one system call each cost more than the rest of making
+/// them. Every byte is handed out once, so a code is exactly as unguessable as if it had been
+/// read on its own.
+fn fill_random(out: &mut [u8]) {
+    const POOL: usize = 4096;
+    thread_local! {
+        static BUFFER: RefCell<(Box<[u8; POOL]>, usize)> = RefCell::new((Box::new([0; POOL]), POOL));
+    }
+    BUFFER.with_borrow_mut(|(pool, used)| {
+        for chunk in out.chunks_mut(POOL) {
+            if POOL - *used < chunk.len() {
+                // The OS random source failing is not something the app can recover from or
+                // work around.
+                getrandom::fill(&mut pool[..])
+                    .expect("the operating system's random source is unavailable");
+                *used = 0;
+            }
+            chunk.copy_from_slice(&pool[*used..*used + chunk.len()]);
+            // Not left behind to be read again.
+            pool[*used..*used + chunk.len()].fill(0);
+            *used += chunk.len();
+        }
+    });
+}
+
 fn random_base32(chars: usize) -> String {
     let mut bytes = vec![0u8; chars];
-    // The OS random source failing is not something the app can recover from or work around.
-    getrandom::fill(&mut bytes).expect("the operating system's random source is unavailable");
+    fill_random(&mut bytes);
     bytes
         .iter()
         .map(|b| ALPHABET[usize::from(b & 31)] as char)
@@ -36,7 +62,7 @@ pub fn member_id() -> String {
         .map_or(0, |d| d.as_millis())
         & ((1 << 45) - 1);
     let mut random = [0u8; 8];
-    getrandom::fill(&mut random).expect("the operating system's random source is unavailable");
+    fill_random(&mut random);
     let fresh = millis << 35 | u128::from(u64::from_le_bytes(random) & ((1 << 35) - 1));
     let mut last = LAST.lock().unwrap_or_else(PoisonError::into_inner);
     let value = if fresh > *last { fresh } else { *last + 1 };
@@ -97,6 +123,22 @@ mod tests {
         assert!(ids[0][4..].bytes().all(|b| ALPHABET.contains(&b)));
         let suffixes: HashSet<_> = ids.iter().map(|id| &id[13..]).collect();
         assert!(suffixes.len() > 1);
+    }
+
+    #[test]
+    fn random_bytes_are_handed_out_once_across_refills() {
+        let mut seen = HashSet::new();
+        let mut chunk = [0u8; 24];
+        for _ in 0..1_000 {
+            fill_random(&mut chunk);
+            assert!(seen.insert(chunk), "a chunk repeated");
+        }
+        let mut big = vec![0u8; 10_000];
+        fill_random(&mut big);
+        assert!(
+            big.iter().filter(|&&b| b == 0).count() < 200,
+            "zeros handed out"
+        );
     }
 
     #[test]
