@@ -81,7 +81,7 @@ pub(crate) struct Writer<'a> {
     by_email: HashMap<String, String>,
     by_profile: HashMap<String, String>,
     select_by_id: String,
-    batch: Batch,
+    batch: Batch<'a>,
     /// Rows that were counted as new but whose batch found them clashing.
     late_rejections: Vec<RejectedRow>,
 }
