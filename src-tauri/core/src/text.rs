@@ -44,7 +44,14 @@ fn push_folded(out: &mut String, c: char) {
 
 /// Trims and collapses runs of whitespace (including newlines) to one space.
 pub fn squash_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 #[cfg(test)]
