@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{CoreError, Result};
@@ -41,6 +42,17 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../migrations/0003_workshops.sql"),
     ),
 ];
+
+/// Records, in `tx`, that members were written through a connection without triggers: what
+/// the schema's only triggers (migration 0002) do for each row, once for the whole transaction. Readers only compare
+/// the counter with the one their search index was built at, so one step is enough.
+pub(crate) fn bump_member_version(tx: &Transaction) -> Result<()> {
+    tx.execute(
+        "UPDATE member_version SET version = version + 1 WHERE id = 1",
+        [],
+    )?;
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
@@ -130,6 +142,23 @@ impl Database {
 
     pub fn connection(&self) -> Result<PooledConnection> {
         Ok(self.pool.get()?)
+    }
+
+    /// A connection of its own, outside the pool, on which triggers do not fire: for a bulk
+    /// write that does what the triggers would do itself, once, in the same transaction (see
+    /// [`bump_member_version`]; a test fails if a migration adds a trigger, so that whoever adds
+    /// one decides what such writers do instead). Every other connection keeps its triggers. It is closed
+    /// when dropped, so it can never go back to the pool with its triggers off.
+    pub(crate) fn connection_without_triggers(&self) -> Result<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        configure(&conn)?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+        Ok(conn)
     }
 
     /// The member search index as of what `conn` (a connection to this database) sees: the
@@ -249,6 +278,50 @@ mod tests {
             .pragma_query_value(None, "temp_store", |r| r.get(0))
             .unwrap();
         assert_eq!(temp_store, 2, "memory");
+    }
+
+    #[test]
+    fn the_schema_has_exactly_the_triggers_bulk_writers_stand_in_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open_in(dir.path()).unwrap();
+        let names: Vec<String> = db
+            .read(|c| {
+                let mut stmt = c.prepare(
+                    "SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name",
+                )?;
+                let names = stmt.query_map([], |r| r.get(0))?;
+                Ok(names.collect::<rusqlite::Result<_>>()?)
+            })
+            .unwrap();
+        // Each bumps `member_version`, which `bump_member_version` stands in for. A new trigger
+        // needs a stand-in in every writer that uses `connection_without_triggers` (the import).
+        assert_eq!(
+            names,
+            [
+                "member_version_delete",
+                "member_version_insert",
+                "member_version_update"
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_bulk_connection_has_its_triggers_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open_in(dir.path()).unwrap();
+        let version = |c: &Connection| -> i64 {
+            c.query_row("SELECT version FROM member_version", [], |r| r.get(0))
+                .unwrap()
+        };
+        let insert = "INSERT INTO member (id, name, check_in_code, name_key, search_text,
+                                          created_at, updated_at)
+                      VALUES (?1, 'A', ?1, 'a', 'a', 'now', 'now')";
+        let bulk = db.connection_without_triggers().unwrap();
+        bulk.execute(insert, ["mem_BULK"]).unwrap();
+        assert_eq!(version(&bulk), 0);
+        let pooled = db.connection().unwrap();
+        pooled.execute(insert, ["mem_POOL"]).unwrap();
+        assert_eq!(version(&pooled), 1);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::input::{clean, CleanMember};
 use super::model::{Member, MemberInput, MemberSource, PracticeLevel, Role};
 use crate::error::{CoreError, Result};
 use crate::ids;
-use crate::text::fold;
+use crate::text::{fold, fold_into};
 
 /// The columns of `member m` that [`member_from_row`] reads first (0 to 15); roles and tags
 /// (16, 17) follow.
@@ -134,12 +134,26 @@ fn ensure_email_free(tx: &Transaction, clean: &CleanMember, except_id: Option<&s
 }
 
 pub(crate) fn search_text(clean: &CleanMember) -> String {
-    format!(
-        "{}\n{}\n{}",
-        fold(&clean.name),
-        clean.email_key.as_deref().map(fold).unwrap_or_default(),
-        fold(&clean.tags.join(" "))
-    )
+    search_text_with(&fold(&clean.name), clean)
+}
+
+/// [`search_text`] when the caller has folded the name already (it is also the `name_key`):
+/// the folded name, email key and tags (space-separated), one per line.
+pub(crate) fn search_text_with(name_key: &str, clean: &CleanMember) -> String {
+    let email = clean.email_key.as_deref().unwrap_or_default();
+    let tags: usize = clean.tags.iter().map(|t| t.len() + 1).sum();
+    let mut out = String::with_capacity(name_key.len() + email.len() + tags + 2);
+    out.push_str(name_key);
+    out.push('\n');
+    fold_into(&mut out, email);
+    out.push('\n');
+    for (i, tag) in clean.tags.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        fold_into(&mut out, tag);
+    }
+    out
 }
 
 pub(crate) fn replace_roles_and_tags(

@@ -25,7 +25,9 @@ use crate::error::CoreError;
 use crate::ids;
 use crate::members::input::{clean, normalize_email, CleanMember};
 use crate::members::model::{Member, MemberSource};
-use crate::members::store::{member_from_row, now, search_text, today, SELECT_MEMBER};
+use crate::members::store::{
+    member_from_row, now, search_text, search_text_with, today, SELECT_MEMBER,
+};
 use crate::text::fold;
 
 pub(crate) enum Outcome {
@@ -79,7 +81,7 @@ pub(crate) struct Writer<'a> {
     by_email: HashMap<String, String>,
     by_profile: HashMap<String, String>,
     select_by_id: String,
-    batch: Batch,
+    batch: Batch<'a>,
     /// Rows that were counted as new but whose batch found them clashing.
     late_rejections: Vec<RejectedRow>,
 }
@@ -233,11 +235,12 @@ impl<'a> Writer<'a> {
     ) -> Result<Outcome, RowError> {
         let extra = draft.extra;
         let today = &self.today;
+        let name_key = fold(&clean.name);
         let member = NewMember {
             line,
             id: extra.id.unwrap_or_else(ids::member_id),
-            name_key: fold(&clean.name),
-            search_text: search_text(&clean),
+            search_text: search_text_with(&name_key, &clean),
+            name_key,
             consent_on: clean.email_consent.then(|| {
                 clean
                     .consent_on
