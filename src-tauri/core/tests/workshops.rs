@@ -454,12 +454,18 @@ fn an_all_day_session_runs_from_its_first_to_its_last_day_and_survives_a_duplica
     let (_dir, db) = common::open();
     let w = create(
         &db,
-        &input("Weekend retreat", vec![session("", "2027-06-05", "2027-06-06")]),
+        &input(
+            "Weekend retreat",
+            vec![session("", "2027-06-05", "2027-06-06")],
+        ),
     );
     let s = &w.sessions[0];
     assert!(s.all_day);
     // Midnight to midnight in Berlin (CEST, UTC+2), the last day included.
-    assert_eq!((s.start.as_str(), s.end.as_str()), ("2027-06-04T22:00:00Z", "2027-06-06T22:00:00Z"));
+    assert_eq!(
+        (s.start.as_str(), s.end.as_str()),
+        ("2027-06-04T22:00:00Z", "2027-06-06T22:00:00Z")
+    );
     let copy = db.write(|tx| workshops::duplicate(tx, &w.id)).unwrap();
     assert!(copy.sessions[0].all_day);
     assert_eq!(copy.sessions[0].end, s.end);
@@ -468,6 +474,9 @@ fn an_all_day_session_runs_from_its_first_to_its_last_day_and_survives_a_duplica
             tx,
             &input("Backwards", vec![session("", "2027-06-06", "2027-06-05")])
         )),
-        Err(CoreError::Validation { field: "sessions", .. })
+        Err(CoreError::Validation {
+            field: "sessions",
+            ..
+        })
     ));
 }

@@ -115,14 +115,18 @@ fn clean_session(input: &SessionInput, tz: &TimeZone) -> Result<CleanSession> {
             format!("A session title can be at most {MAX_TITLE} characters."),
         ));
     }
-    let name = if title.is_empty() { "A session" } else { &title };
+    let name = if title.is_empty() {
+        "A session"
+    } else {
+        &title
+    };
     let (start_text, end_text) = (input.start.trim(), input.end.trim());
     // Two dates (`YYYY-MM-DD`) make an all-day session from the first day to the last.
     let all_day = start_text.len() == 10 && end_text.len() == 10;
     let (start, end) = if all_day {
-        let first: Date = start_text
-            .parse()
-            .map_err(|_| CoreError::invalid("sessions", format!("“{start_text}” is not a date.")))?;
+        let first: Date = start_text.parse().map_err(|_| {
+            CoreError::invalid("sessions", format!("“{start_text}” is not a date."))
+        })?;
         let last: Date = end_text
             .parse()
             .map_err(|_| CoreError::invalid("sessions", format!("“{end_text}” is not a date.")))?;
