@@ -9,7 +9,7 @@ use jiff::{SignedDuration, Span};
 
 use super::lines::{invalid, ComponentLines};
 use super::text::{param, unescape_text, value};
-use super::values::{parse_duration, parse_time, Duration, RawTime};
+use super::values::{parse_duration, parse_time, BadValue, Duration, RawTime};
 use super::zones::Zones;
 use super::{EventTime, Person, ReadEvent, ReadStatus};
 use crate::Result;
@@ -185,19 +185,21 @@ fn person(property: &Property) -> Person {
 }
 
 /// RFC 5545 §3.3.6: days are calendar days in the event's zone, the rest exact time.
-fn add_duration(start: &EventTime, duration: Duration) -> Result<EventTime, String> {
+fn add_duration(start: &EventTime, duration: Duration) -> Result<EventTime, BadValue> {
     if duration.negative {
-        return Err("an event cannot last a negative time".into());
+        return Err(BadValue("an event cannot last a negative time".into()));
     }
     let days = Span::new()
         .try_days(duration.days)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| BadValue(e.to_string()))?;
     let exact = SignedDuration::from_secs(duration.seconds);
-    let fail = |e: jiff::Error| e.to_string();
+    let fail = |e: jiff::Error| BadValue(e.to_string());
     Ok(match start {
         EventTime::Date(date) => {
             if duration.seconds % 86_400 != 0 {
-                return Err("an all-day event lasts whole days (e.g. P1D)".into());
+                return Err(BadValue(
+                    "an all-day event lasts whole days (e.g. P1D)".into(),
+                ));
             }
             let days = duration.days + duration.seconds / 86_400;
             EventTime::Date(

@@ -28,18 +28,28 @@ fn date(s: &str) -> Option<Date> {
     Date::new(year, month, day).ok()
 }
 
+/// Why a value could not be read; the caller places it at its line, with the property's name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct BadValue(pub String);
+
+impl std::fmt::Display for BadValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// `value_is_date` comes from `VALUE=DATE`; an 8-digit value without it is read as a date too,
 /// since some producers leave the parameter out.
-pub(super) fn parse_time(value: &str, value_is_date: bool) -> Result<RawTime, String> {
+pub(super) fn parse_time(value: &str, value_is_date: bool) -> Result<RawTime, BadValue> {
     let value = value.trim();
     let bad = || {
-        if value_is_date {
+        BadValue(if value_is_date {
             format!("\"{value}\" is not a valid date (expected YYYYMMDD)")
         } else {
             format!(
                 "\"{value}\" is not a valid date-time (expected YYYYMMDDTHHMMSS, with Z for UTC)"
             )
-        }
+        })
     };
     if value_is_date || value.len() == 8 {
         return date(value).map(RawTime::Date).ok_or_else(bad);
@@ -69,9 +79,13 @@ pub(super) fn parse_time(value: &str, value_is_date: bool) -> Result<RawTime, St
 }
 
 /// `+hhmm`, `-hhmm` or `+hhmmss`.
-pub(super) fn parse_offset(value: &str) -> Result<Offset, String> {
+pub(super) fn parse_offset(value: &str) -> Result<Offset, BadValue> {
     let value = value.trim();
-    let bad = || format!("\"{value}\" is not a UTC offset (expected +HHMM or -HHMM)");
+    let bad = || {
+        BadValue(format!(
+            "\"{value}\" is not a UTC offset (expected +HHMM or -HHMM)"
+        ))
+    };
     let (sign, rest) = match value.as_bytes().first() {
         Some(b'+') => (1, &value[1..]),
         Some(b'-') => (-1, &value[1..]),
@@ -107,9 +121,13 @@ pub(super) struct Duration {
 
 /// `P1W`, `P1DT2H`, `PT90M`, `-PT15M`, `+P2D`. A week count combined with days (`P1W2D`) is not
 /// RFC 5545 but unambiguous, so it is accepted.
-pub(super) fn parse_duration(value: &str) -> Result<Duration, String> {
+pub(super) fn parse_duration(value: &str) -> Result<Duration, BadValue> {
     let value = value.trim();
-    let bad = || format!("\"{value}\" is not a valid duration (e.g. PT1H30M, P1D, P1W)");
+    let bad = || {
+        BadValue(format!(
+            "\"{value}\" is not a valid duration (e.g. PT1H30M, P1D, P1W)"
+        ))
+    };
     let upper = value.to_ascii_uppercase();
     let (negative, rest) = match upper.as_bytes().first() {
         Some(b'-') => (true, &upper[1..]),
