@@ -324,7 +324,7 @@ fn write_exceptions(
         Ok(!series::expand(rule, first, tz, at, at)?.is_empty())
     };
     let put = |at: Timestamp, kind: ExceptionKind, span: Option<(Timestamp, Timestamp)>| {
-        store::put_exception(tx, session_id, kind, at, span)
+        crate::workshops::occurrences::put_exception(tx, session_id, kind, at, span)
     };
     for ex in &g.main.exdates {
         let at = ex.to_timestamp(tz);

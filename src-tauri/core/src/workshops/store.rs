@@ -6,7 +6,7 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use super::input::{clean, instant, parse_local, zone, CleanSession, CleanWorkshop};
+use super::input::{clean, zone, CleanSession, CleanWorkshop};
 use super::model::{
     ExceptionKind, Facilitator, OccurrenceException, Series, Session, Workshop, WorkshopInput,
     WorkshopStatus,
@@ -53,7 +53,7 @@ pub(crate) fn local_text(t: Timestamp, tz: &TimeZone) -> String {
         .to_string()
 }
 
-fn not_found(what: &'static str, id: &str) -> CoreError {
+pub(super) fn not_found(what: &'static str, id: &str) -> CoreError {
     CoreError::NotFound {
         what,
         id: id.to_owned(),
@@ -134,7 +134,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<Workshop> {
     })
 }
 
-fn first_local(session: &Session, tz: &TimeZone) -> Result<jiff::civil::DateTime> {
+pub(super) fn first_local(session: &Session, tz: &TimeZone) -> Result<jiff::civil::DateTime> {
     Ok(parse_stamp(&session.start)?.to_zoned(tz.clone()).datetime())
 }
 
@@ -218,7 +218,7 @@ pub(crate) fn calendar_changed(before: &Workshop, after: &Workshop) -> bool {
     calendar_view(after) != calendar_view(before)
 }
 
-fn raise_sequence_if_changed(tx: &Transaction, before: &Workshop) -> Result<Workshop> {
+pub(super) fn raise_sequence_if_changed(tx: &Transaction, before: &Workshop) -> Result<Workshop> {
     let after = get(tx, &before.id)?;
     if calendar_changed(before, &after) {
         tx.execute(
@@ -368,7 +368,7 @@ pub fn update(tx: &Transaction, id: &str, input: &WorkshopInput) -> Result<Works
     )?;
     write_people_and_tags(tx, id, &clean)?;
     replace_sessions(tx, id, &before.sessions, &clean.sessions)?;
-    prune_exceptions(tx, id)?;
+    super::occurrences::prune(tx, id)?;
     raise_sequence_if_changed(tx, &before)
 }
 
@@ -407,42 +407,6 @@ fn replace_sessions(
             None => {
                 insert_session(tx, workshop_id, position, session, &ids::ical_uid())?;
             }
-        }
-    }
-    Ok(())
-}
-
-/// Drops skips and moves that no longer name an occurrence of the series (its rule or first
-/// date changed), and every exception when the workshop no longer repeats.
-fn prune_exceptions(tx: &Transaction, workshop_id: &str) -> Result<()> {
-    let workshop = get(tx, workshop_id)?;
-    let Some(series) = &workshop.series else {
-        tx.execute(
-            "DELETE FROM session_exception WHERE session_id IN
-                (SELECT id FROM session WHERE workshop_id = ?1)",
-            [workshop_id],
-        )?;
-        return Ok(());
-    };
-    let tz = zone(&workshop.time_zone)?;
-    for exception in &workshop.exceptions {
-        if exception.kind == ExceptionKind::Add {
-            continue;
-        }
-        let Some(session) = workshop
-            .sessions
-            .iter()
-            .find(|s| s.id == exception.session_id)
-        else {
-            continue;
-        };
-        let at = parse_stamp(&exception.occurrence_at)?;
-        let first = first_local(session, &tz)?;
-        if series::expand(&series.rule, first, &tz, at, at)?.is_empty() {
-            tx.execute(
-                "DELETE FROM session_exception WHERE session_id = ?1 AND occurrence_at = ?2",
-                params![exception.session_id, exception.occurrence_at],
-            )?;
         }
     }
     Ok(())
@@ -510,163 +474,5 @@ pub fn delete(tx: &Transaction, id: &str) -> Result<()> {
     if tx.execute("DELETE FROM workshop WHERE id = ?1", [id])? == 0 {
         return Err(not_found("workshop", id));
     }
-    Ok(())
-}
-
-/// The workshop a session belongs to, with the session.
-fn session_context(tx: &Transaction, session_id: &str) -> Result<(Workshop, Session)> {
-    let workshop_id: String = tx
-        .query_row(
-            "SELECT workshop_id FROM session WHERE id = ?1",
-            [session_id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .ok_or_else(|| not_found("session", session_id))?;
-    let workshop = get(tx, &workshop_id)?;
-    let session = workshop
-        .sessions
-        .iter()
-        .find(|s| s.id == session_id)
-        .cloned()
-        .ok_or_else(|| not_found("session", session_id))?;
-    Ok((workshop, session))
-}
-
-/// Checks that `occurrence_at` is a date the series gives for this session.
-fn ensure_occurrence(
-    workshop: &Workshop,
-    session: &Session,
-    occurrence_at: &str,
-) -> Result<Timestamp> {
-    let series = workshop
-        .series
-        .as_ref()
-        .ok_or_else(|| CoreError::invalid("occurrence", "This workshop does not repeat."))?;
-    let at: Timestamp = occurrence_at
-        .parse()
-        .map_err(|_| CoreError::invalid("occurrence", "Not a date and time."))?;
-    let tz = zone(&workshop.time_zone)?;
-    let first = first_local(session, &tz)?;
-    if series::expand(&series.rule, first, &tz, at, at)?.is_empty() {
-        return Err(CoreError::invalid(
-            "occurrence",
-            "The series has no date at that time.",
-        ));
-    }
-    Ok(at)
-}
-
-/// Records a skip, move or extra date of one occurrence (replacing any earlier change to it).
-pub(crate) fn put_exception(
-    tx: &Transaction,
-    session_id: &str,
-    kind: ExceptionKind,
-    at: Timestamp,
-    span: Option<(Timestamp, Timestamp)>,
-) -> Result<()> {
-    tx.execute(
-        "INSERT INTO session_exception (session_id, occurrence_at, kind, starts_at, ends_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (session_id, occurrence_at) DO UPDATE
-            SET kind = excluded.kind, starts_at = excluded.starts_at, ends_at = excluded.ends_at",
-        params![
-            session_id,
-            stamp(at),
-            kind.as_str(),
-            span.map(|(s, _)| stamp(s)),
-            span.map(|(_, e)| stamp(e)),
-        ],
-    )?;
-    Ok(())
-}
-
-/// One date of a series does not take place (an EXDATE).
-pub fn skip_occurrence(
-    tx: &Transaction,
-    session_id: &str,
-    occurrence_at: &str,
-) -> Result<Workshop> {
-    let (workshop, session) = session_context(tx, session_id)?;
-    let at = ensure_occurrence(&workshop, &session, occurrence_at)?;
-    put_exception(tx, session_id, ExceptionKind::Skip, at, None)?;
-    touch(tx, &workshop.id)?;
-    raise_sequence_if_changed(tx, &workshop)
-}
-
-/// One date of a series takes place at another time (a RECURRENCE-ID override). `start` and
-/// `end` are wall-clock times in the workshop's zone.
-pub fn move_occurrence(
-    tx: &Transaction,
-    session_id: &str,
-    occurrence_at: &str,
-    start: &str,
-    end: &str,
-) -> Result<Workshop> {
-    let (workshop, session) = session_context(tx, session_id)?;
-    let at = ensure_occurrence(&workshop, &session, occurrence_at)?;
-    let tz = zone(&workshop.time_zone)?;
-    let start = instant(parse_local(start, "start")?, &tz, "start")?;
-    let end = instant(parse_local(end, "end")?, &tz, "end")?;
-    if end <= start {
-        return Err(CoreError::invalid(
-            "end",
-            "The session ends before it starts.",
-        ));
-    }
-    put_exception(tx, session_id, ExceptionKind::Move, at, Some((start, end)))?;
-    touch(tx, &workshop.id)?;
-    raise_sequence_if_changed(tx, &workshop)
-}
-
-/// An extra date for a series (an RDATE), as long as the session usually lasts.
-pub fn add_occurrence(tx: &Transaction, session_id: &str, start: &str) -> Result<Workshop> {
-    let (workshop, session) = session_context(tx, session_id)?;
-    if workshop.series.is_none() {
-        return Err(CoreError::invalid(
-            "occurrence",
-            "This workshop does not repeat.",
-        ));
-    }
-    let tz = zone(&workshop.time_zone)?;
-    let start = instant(parse_local(start, "start")?, &tz, "start")?;
-    let length = parse_stamp(&session.end)?.duration_since(parse_stamp(&session.start)?);
-    let end = start
-        .checked_add(length)
-        .map_err(|e| CoreError::invalid("start", e.to_string()))?;
-    put_exception(
-        tx,
-        session_id,
-        ExceptionKind::Add,
-        start,
-        Some((start, end)),
-    )?;
-    touch(tx, &workshop.id)?;
-    raise_sequence_if_changed(tx, &workshop)
-}
-
-/// Undoes a skip, a move or an added date.
-pub fn restore_occurrence(
-    tx: &Transaction,
-    session_id: &str,
-    occurrence_at: &str,
-) -> Result<Workshop> {
-    let (workshop, _) = session_context(tx, session_id)?;
-    let at: Timestamp = occurrence_at
-        .parse()
-        .map_err(|_| CoreError::invalid("occurrence", "Not a date and time."))?;
-    tx.execute(
-        "DELETE FROM session_exception WHERE session_id = ?1 AND occurrence_at = ?2",
-        params![session_id, stamp(at)],
-    )?;
-    touch(tx, &workshop.id)?;
-    raise_sequence_if_changed(tx, &workshop)
-}
-
-fn touch(tx: &Transaction, workshop_id: &str) -> Result<()> {
-    tx.execute(
-        "UPDATE workshop SET updated_at = ?2 WHERE id = ?1",
-        params![workshop_id, now()],
-    )?;
     Ok(())
 }
