@@ -92,7 +92,7 @@ def iso(t) -> str:
     return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@pytest.mark.parametrize("name", ["text.ics", "series.ics", "cancelled.ics", "all.ics"])
+@pytest.mark.parametrize("name", ["text.ics", "series.ics", "weekends.ics", "cancelled.ics", "all.ics"])
 def test_the_file_is_well_formed_rfc_5545(files: Path, name: str):
     raw = (files / name).read_bytes()
     assert raw.endswith(b"\r\n")
@@ -144,6 +144,30 @@ def test_a_series_across_dst_gives_exactly_the_right_instants(files: Path):
     assert [(o["start"], o["end"]) for o in js["occurrences"]] == SERIES
     # The moved date keeps its identity: RECURRENCE-ID names the date the rule gives.
     assert [o["recurrence_id"] for o in js["occurrences"]][3] == berlin("2027-04-06T18:30")
+
+
+def test_all_day_series_and_multi_session_series(files: Path):
+    cal = python_calendar(files / "weekends.ics")
+    hike = next(e for e in cal.walk("VEVENT") if str(e["SUMMARY"]) == "Saturday hike")
+    # Beside a DATE DTSTART, UNTIL is a DATE too (RFC 5545 §3.3.10).
+    assert hike["RRULE"].to_ical() == b"FREQ=WEEKLY;UNTIL=20270515"
+    found = recurring_ical_events.of(cal).between(datetime(2027, 1, 1), datetime(2028, 1, 1))
+    # The file is the upcoming scope: it holds the other workshops of this database too.
+    ours = ("Saturday hike", "Weekend sprint")
+    days = sorted((str(e["SUMMARY"]), str(e["DTSTART"].dt)[:16]) for e in found if str(e["SUMMARY"]).startswith(ours))
+    assert days == [
+        ("Saturday hike", "2027-05-01"),
+        ("Saturday hike", "2027-05-08"),
+        ("Saturday hike", "2027-05-15"),
+        ("Weekend sprint · Saturday", "2027-05-01 10:00"),
+        ("Weekend sprint · Saturday", "2027-05-08 10:00"),
+        ("Weekend sprint · Sunday", "2027-05-02 10:00"),
+        ("Weekend sprint · Sunday", "2027-05-09 10:00"),
+    ]
+    js = {e["summary"]: [o["start"] for o in e["occurrences"]] for e in icaljs(files / "weekends.ics")}
+    assert js["Saturday hike"] == ["2027-05-01", "2027-05-08", "2027-05-15"]
+    assert js["Weekend sprint · Saturday"] == [berlin("2027-05-01T10:00"), berlin("2027-05-08T10:00")]
+    assert js["Weekend sprint · Sunday"] == [berlin("2027-05-02T10:00"), berlin("2027-05-09T10:00")]
 
 
 def test_a_cancelled_workshop_says_so_with_a_higher_sequence(files: Path):

@@ -102,7 +102,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CoreError> {
                 (None, None) if upcoming => CalendarScope::Upcoming,
                 (None, None) => CalendarScope::All,
             };
-            let (text, written) = db.read(|c| calendar::export::calendar(c, &scope))?;
+            let (text, written) = db.snapshot(|c| calendar::export::calendar(c, &scope))?;
             write_target(&file, |out| {
                 out.write_all(text.as_bytes())
                     .map_err(|source| CoreError::Io {

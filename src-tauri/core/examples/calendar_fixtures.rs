@@ -4,8 +4,8 @@
 //!
 //!     cargo run -p guildhall-core --example calendar_fixtures -- OUT_DIR
 //!
-//! Writes OUT_DIR/{text,series,cancelled,all}.ics (all: everything, and a session in each of
-//! ten zones). What each must contain is written down
+//! Writes OUT_DIR/{text,series,weekends,cancelled,all}.ics (all: everything, and a session in
+//! each of ten zones). What each must contain is written down
 //! in tests/interop/test_calendar_export.py, independently of this code.
 
 use std::path::PathBuf;
@@ -131,6 +131,39 @@ fn main() -> Result<()> {
     })?;
     let series = db.write(|tx| workshops::add_occurrence(tx, &sid, "2027-04-24T10:00"))?;
     write("series.ics", CalendarScope::Workshop { id: series.id })?;
+
+    // An all-day weekly series (UNTIL must then be a DATE) and a weekend workshop whose two
+    // sessions each repeat on their own day.
+    let mut retreat = workshop(
+        "Saturday hike",
+        "Europe/Berlin",
+        vec![session("", "2027-05-01", "2027-05-01")],
+    );
+    retreat.series = Some(SeriesInput {
+        frequency: Frequency::Weekly,
+        interval: 1,
+        until: Some("2027-05-15".into()),
+        count: None,
+        rule: None,
+    });
+    db.write(|tx| workshops::create(tx, &retreat))?;
+    let mut weekend = workshop(
+        "Weekend sprint",
+        "Europe/Berlin",
+        vec![
+            session("Saturday", "2027-05-01T10:00", "2027-05-01T16:00"),
+            session("Sunday", "2027-05-02T10:00", "2027-05-02T16:00"),
+        ],
+    );
+    weekend.series = Some(SeriesInput {
+        frequency: Frequency::Weekly,
+        interval: 1,
+        until: None,
+        count: Some(2),
+        rule: None,
+    });
+    db.write(|tx| workshops::create(tx, &weekend))?;
+    write("weekends.ics", CalendarScope::Upcoming)?;
 
     // A cancelled one-off: STATUS:CANCELLED, SEQUENCE 1.
     let cancelled = db.write(|tx| {

@@ -189,6 +189,16 @@ impl Database {
 }
 
 impl Database {
+    /// Runs `f` on one consistent view of the database (a read transaction): the several
+    /// queries of a schedule or an export see the same data while another connection writes.
+    pub fn snapshot<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let mut conn = self.connection()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
     /// Runs `f` in one IMMEDIATE transaction and always rolls it back: what a write would do,
     /// without doing it (an import's preview reports exactly what the import would report).
     pub fn dry_run<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {

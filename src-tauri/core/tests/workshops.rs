@@ -480,3 +480,85 @@ fn an_all_day_session_runs_from_its_first_to_its_last_day_and_survives_a_duplica
         })
     ));
 }
+
+#[test]
+fn a_series_with_two_sessions_repeats_each_on_its_own_day_and_ends_for_both() {
+    let (_dir, db) = common::open();
+    let mut form = input(
+        "Weekend sprint",
+        vec![
+            session("Saturday", "2027-03-13T10:00", "2027-03-13T16:00"),
+            session("Sunday", "2027-03-14T10:00", "2027-03-14T16:00"),
+        ],
+    );
+    form.series = Some(weekly(1, "2027-03-27"));
+    create(&db, &form);
+    let days: Vec<String> = starts(&db, "2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z")
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    // CET (UTC+1) until 28 March 2027; the Sunday of that change is past the series' end.
+    assert_eq!(
+        days,
+        [
+            "2027-03-13T09:00:00Z",
+            "2027-03-14T09:00:00Z",
+            "2027-03-20T09:00:00Z",
+            "2027-03-21T09:00:00Z",
+            "2027-03-27T09:00:00Z",
+        ]
+    );
+    // A series that ends before a later session's first date is refused, not saved broken.
+    let mut bad = input(
+        "Too short",
+        vec![
+            session("", "2027-03-16T18:00", "2027-03-16T19:00"),
+            session("", "2027-03-18T18:00", "2027-03-18T19:00"),
+        ],
+    );
+    bad.series = Some(weekly(1, "2027-03-16"));
+    match db.write(|tx| workshops::create(tx, &bad)) {
+        Err(CoreError::Validation { field, message }) => {
+            assert_eq!(field, "series");
+            assert!(message.contains("2027-03-18"), "{message}");
+        }
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[test]
+fn skipped_dates_follow_the_series_when_its_time_changes() {
+    let (_dir, db) = common::open();
+    let mut form = input(
+        "Study group",
+        vec![session("", "2027-04-06T18:30", "2027-04-06T20:00")],
+    );
+    form.series = Some(weekly(1, "2027-04-27"));
+    let w = create(&db, &form);
+    let sid = w.sessions[0].id.clone();
+    db.write(|tx| workshops::skip_occurrence(tx, &sid, "2027-04-13T16:30:00Z"))
+        .unwrap();
+    // The organizer moves the whole series to 19:00: the skipped Tuesday stays skipped.
+    let mut later = form.clone();
+    later.sessions = vec![SessionInput {
+        id: Some(sid.clone()),
+        title: String::new(),
+        start: "2027-04-06T19:00".into(),
+        end: "2027-04-06T20:30".into(),
+    }];
+    let w = db.write(|tx| workshops::update(tx, &w.id, &later)).unwrap();
+    assert_eq!(w.exceptions.len(), 1);
+    assert_eq!(w.exceptions[0].occurrence_at, "2027-04-13T17:00:00Z");
+    let all: Vec<String> = starts(&db, "2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z")
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    assert_eq!(
+        all,
+        [
+            "2027-04-06T17:00:00Z",
+            "2027-04-20T17:00:00Z",
+            "2027-04-27T17:00:00Z"
+        ]
+    );
+}

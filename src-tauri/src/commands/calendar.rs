@@ -28,7 +28,7 @@ pub fn export_calendar(
 ) -> Result<Option<CalendarExportResult>, CommandError> {
     let db = state.db()?;
     // Build first, so a bad scope is reported before the save dialog opens.
-    let (text, written) = db.read(|c| export::calendar(c, &scope))?;
+    let (text, written) = db.snapshot(|c| export::calendar(c, &scope))?;
     let name = match &scope {
         CalendarScope::Workshop { .. } => "workshop.ics",
         _ => "guildhall-workshops.ics",

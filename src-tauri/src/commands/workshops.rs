@@ -17,7 +17,7 @@ pub fn schedule(
 ) -> Result<Vec<Occurrence>, CommandError> {
     let from = workshops::parse_instant(&from, "from")?;
     let to = workshops::parse_instant(&to, "to")?;
-    Ok(state.db()?.read(|c| workshops::schedule(c, from, to))?)
+    Ok(state.db()?.snapshot(|c| workshops::schedule(c, from, to))?)
 }
 
 #[tauri::command(async)]

@@ -74,4 +74,19 @@ describe('schedule views', () => {
     expect(laptopTimeRange(india)).toBe('13:00–14:30 your time');
     expect(laptopTimeRange(utc)).toBeNull();
   });
+
+  it('puts an all-day session on each of its own days, whatever the laptop’s zone', () => {
+    // A Berlin weekend, 5-6 June: starts at 22:00 UTC on the 4th.
+    const weekend = {
+      ...occurrence(
+        '2027-06-04T22:00:00Z',
+        '2027-06-06T22:00:00Z',
+        '2027-06-05T00:00',
+        '2027-06-07T00:00',
+      ),
+      allDay: true,
+    };
+    expect([...byDay([weekend]).keys()]).toEqual(['2027-06-05', '2027-06-06']);
+    expect(timeRange(weekend)).toBe('All day');
+  });
 });

@@ -66,14 +66,33 @@ export function step(kind: ViewKind, anchor: Date, direction: 1 | -1): Date {
   return addDays(anchor, 7 * direction);
 }
 
-/** Occurrences grouped by the laptop-calendar day they start on, in order. */
+/** A key for an occurrence in a list: its session and the date of the series it is. */
+export function occurrenceKey(o: Occurrence): string {
+  return `${o.sessionId}@${o.occurrenceAt ?? o.start}`;
+}
+
+/** Occurrences grouped by day, in order: a timed one on the laptop-calendar day it starts; an
+ * all-day one on each of its days as the workshop's calendar has them (a Berlin all-day
+ * session is on its date also when the laptop is in New York). */
 export function byDay(occurrences: Occurrence[]): Map<string, Occurrence[]> {
   const days = new Map<string, Occurrence[]>();
-  for (const o of occurrences) {
-    const key = dayKey(new Date(o.start));
+  const add = (key: string, o: Occurrence) => {
     const list = days.get(key);
     if (list) list.push(o);
     else days.set(key, [o]);
+  };
+  for (const o of occurrences) {
+    if (!o.allDay) {
+      add(dayKey(new Date(o.start)), o);
+      continue;
+    }
+    const last = o.endLocal.slice(0, 10);
+    let day = o.startLocal.slice(0, 10);
+    do {
+      add(day, o);
+      const [y, m, d] = day.split('-').map(Number);
+      day = dayKey(new Date(y, m - 1, d + 1));
+    } while (day < last);
   }
   return days;
 }

@@ -225,7 +225,16 @@ fn write_workshop(w: &mut IcsWriter, workshop: &Workshop, dtstamp: &str) -> Resu
         w.raw("SEQUENCE", &[], &workshop.ical_sequence.to_string());
         times(w, start, end);
         if let Some(series) = &workshop.series {
-            w.raw("RRULE", &[], &series.rule);
+            let rule = crate::workshops::series::for_session(
+                &series.rule,
+                start.to_zoned(tz.clone()).datetime(),
+            );
+            let rule = if session.all_day {
+                crate::workshops::series::with_date_until(&rule, &tz)
+            } else {
+                rule
+            };
+            w.raw("RRULE", &[], &rule);
             for e in workshop
                 .exceptions
                 .iter()

@@ -210,7 +210,25 @@ pub(crate) fn clean(input: &WorkshopInput) -> Result<CleanWorkshop> {
     let series_rule = match &input.series {
         Some(choice) => {
             let first = sessions[0].start.to_zoned(tz.clone()).datetime();
-            Some(series::build_rule(choice, first, &tz)?)
+            let rule = series::build_rule(choice, first, &tz)?;
+            // Every session repeats by the rule from its own start: each must be a start the
+            // rule can have (e.g. not after the series' last day).
+            for session in &sessions[1..] {
+                let start = session.start.to_zoned(tz.clone()).datetime();
+                let fits = series::validate_rule(&rule, start, &tz).is_ok()
+                    && !series::expand(&rule, start, &tz, session.start, session.start)?.is_empty();
+                if !fits {
+                    return Err(CoreError::invalid(
+                        "series",
+                        format!(
+                            "The session on {} is after the series ends; end the series later \
+                             or remove that session.",
+                            start.date()
+                        ),
+                    ));
+                }
+            }
+            Some(rule)
         }
         None => None,
     };

@@ -13,9 +13,11 @@ use super::store::{first_local, get, not_found, parse_stamp, raise_sequence_if_c
 use crate::error::{CoreError, Result};
 use crate::members::store::now;
 
-/// Drops skips and moves that no longer name an occurrence of the series (its rule or first
-/// date changed), and every exception when the workshop no longer repeats.
-pub(super) fn prune(tx: &Transaction, workshop_id: &str) -> Result<()> {
+/// After an edit of the workshop (`before` is how it was): a skip or a move whose date the
+/// series still has stays; one whose session now starts at another time (or in another zone)
+/// follows it to the date of the series on the same local day; the rest are dropped, and all of
+/// them when the workshop no longer repeats.
+pub(super) fn prune(tx: &Transaction, workshop_id: &str, before: &Workshop) -> Result<()> {
     let workshop = get(tx, workshop_id)?;
     let Some(series) = &workshop.series else {
         tx.execute(
@@ -26,6 +28,7 @@ pub(super) fn prune(tx: &Transaction, workshop_id: &str) -> Result<()> {
         return Ok(());
     };
     let tz = zone(&workshop.time_zone)?;
+    let old_tz = zone(&before.time_zone)?;
     for exception in &workshop.exceptions {
         if exception.kind == ExceptionKind::Add {
             continue;
@@ -39,14 +42,45 @@ pub(super) fn prune(tx: &Transaction, workshop_id: &str) -> Result<()> {
         };
         let at = parse_stamp(&exception.occurrence_at)?;
         let first = first_local(session, &tz)?;
-        if series::expand(&series.rule, first, &tz, at, at)?.is_empty() {
-            tx.execute(
-                "DELETE FROM session_exception WHERE session_id = ?1 AND occurrence_at = ?2",
-                params![exception.session_id, exception.occurrence_at],
-            )?;
+        if !series::expand(&series.rule, first, &tz, at, at)?.is_empty() {
+            continue;
+        }
+        // The date the organizer skipped or moved, on the wall clock it was planned on.
+        let day = at.to_zoned(old_tz.clone()).date();
+        let day_start = start_of_day(day, &tz)?;
+        let next_day = start_of_day(day.tomorrow().unwrap_or(day), &tz)?;
+        let same_day: Vec<Timestamp> =
+            series::expand(&series.rule, first, &tz, day_start, next_day)?
+                .into_iter()
+                .filter(|t| *t < next_day)
+                .collect();
+        match same_day.as_slice() {
+            [new_at] => {
+                tx.execute(
+                    "UPDATE OR REPLACE session_exception SET occurrence_at = ?3
+                     WHERE session_id = ?1 AND occurrence_at = ?2",
+                    params![
+                        exception.session_id,
+                        exception.occurrence_at,
+                        stamp(*new_at)
+                    ],
+                )?;
+            }
+            _ => {
+                tx.execute(
+                    "DELETE FROM session_exception WHERE session_id = ?1 AND occurrence_at = ?2",
+                    params![exception.session_id, exception.occurrence_at],
+                )?;
+            }
         }
     }
     Ok(())
+}
+
+fn start_of_day(day: jiff::civil::Date, tz: &jiff::tz::TimeZone) -> Result<Timestamp> {
+    day.to_zoned(tz.clone())
+        .map(|z| z.timestamp())
+        .map_err(|e| CoreError::invalid("sessions", e.to_string()))
 }
 
 /// The workshop a session belongs to, with the session.
@@ -150,6 +184,18 @@ pub fn move_occurrence(
             "The session ends before it starts.",
         ));
     }
+    let first = first_local(&session, &tz)?;
+    let series = workshop
+        .series
+        .as_ref()
+        .map(|s| s.rule.as_str())
+        .unwrap_or_default();
+    if start != at && !series::expand(series, first, &tz, start, start)?.is_empty() {
+        return Err(CoreError::invalid(
+            "start",
+            "Another date of the series is already at that time.",
+        ));
+    }
     put_exception(tx, session_id, ExceptionKind::Move, at, Some((start, end)))?;
     touch(tx, &workshop.id)?;
     raise_sequence_if_changed(tx, &workshop)
@@ -166,10 +212,7 @@ pub fn add_occurrence(tx: &Transaction, session_id: &str, start: &str) -> Result
     }
     let tz = zone(&workshop.time_zone)?;
     let start = instant(parse_local(start, "start")?, &tz, "start")?;
-    let length = parse_stamp(&session.end)?.duration_since(parse_stamp(&session.start)?);
-    let end = start
-        .checked_add(length)
-        .map_err(|e| CoreError::invalid("start", e.to_string()))?;
+    let end = super::schedule::occurrence_end(&session, start, &tz)?;
     put_exception(
         tx,
         session_id,

@@ -63,13 +63,17 @@ pub fn build_rule(input: &SeriesInput, first: DateTime, tz: &TimeZone) -> Result
     }
     let mut rule = match input.frequency {
         Frequency::Daily => "FREQ=DAILY".to_owned(),
-        Frequency::Weekly => format!("FREQ=WEEKLY;BYDAY={}", weekday_code(first.weekday())),
+        // Weekly and monthly-by-day follow each session's own start (RFC 5545 takes the
+        // missing BYDAY / BYMONTHDAY from DTSTART), so every session of a multi-session series
+        // keeps its own weekday or day; a BYDAY like `2TU` is adapted per session by
+        // [`for_session`].
+        Frequency::Weekly => "FREQ=WEEKLY".to_owned(),
         Frequency::MonthlyByWeekday => format!(
             "FREQ=MONTHLY;BYDAY={}{}",
             nth_weekday(first.date()),
             weekday_code(first.weekday())
         ),
-        Frequency::MonthlyByDay => format!("FREQ=MONTHLY;BYMONTHDAY={}", first.day()),
+        Frequency::MonthlyByDay => "FREQ=MONTHLY".to_owned(),
         Frequency::Custom => unreachable!("handled above"),
     };
     if input.interval > 1 {
@@ -119,19 +123,101 @@ pub fn build_rule(input: &SeriesInput, first: DateTime, tz: &TimeZone) -> Result
     Ok(rule)
 }
 
+/// The rule as one session of the series repeats it: a monthly "nth weekday" rule written for
+/// the workshop's first session (`BYDAY=2TU`) becomes the nth weekday of this session's start;
+/// every other rule is the same for all sessions.
+pub fn for_session(rule: &str, session_first: DateTime) -> String {
+    let parts = parts(rule);
+    let monthly = parts.contains(&("FREQ", "MONTHLY"));
+    let by: Vec<&(&str, &str)> = parts.iter().filter(|(k, _)| k.starts_with("BY")).collect();
+    let nth_weekday_rule = by.len() == 1
+        && by[0].0 == "BYDAY"
+        && by[0].1.len() > 2
+        && by[0].1[..by[0].1.len() - 2]
+            .trim_start_matches('-')
+            .bytes()
+            .all(|b| b.is_ascii_digit());
+    if !(monthly && nth_weekday_rule) {
+        return rule.to_owned();
+    }
+    let byday = format!(
+        "{}{}",
+        nth_weekday(session_first.date()),
+        weekday_code(session_first.weekday())
+    );
+    parts
+        .iter()
+        .map(|(k, v)| {
+            if *k == "BYDAY" {
+                format!("BYDAY={byday}")
+            } else {
+                format!("{k}={v}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// The same rule with an UTC `UNTIL` written as the local date it falls on: what RFC 5545 wants
+/// beside an all-day (DATE) DTSTART.
+pub fn with_date_until(rule: &str, tz: &TimeZone) -> String {
+    rule.split(';')
+        .map(|part| match part.split_once('=') {
+            Some(("UNTIL", value)) => match parse_until(value, tz) {
+                Some(day) => format!("UNTIL={}", day.strftime("%Y%m%d")),
+                None => part.to_owned(),
+            },
+            _ => part.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// Only rules whose dates a schedule can list: a rule repeating every hour, minute or second
+/// would expand into millions of "workshops", and its text must be one line of RRULE syntax.
+fn check_rule(rule: &str) -> Result<()> {
+    if rule.is_empty()
+        || !rule
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"=;,+-:".contains(&b))
+    {
+        return Err(CoreError::invalid(
+            "series",
+            "A repeat rule is written like FREQ=WEEKLY;BYDAY=TU,TH (letters, digits and = ; , + - :).",
+        ));
+    }
+    match parts(rule).iter().find(|(k, _)| *k == "FREQ") {
+        Some((_, "DAILY" | "WEEKLY" | "MONTHLY" | "YEARLY")) => Ok(()),
+        Some((_, other)) => Err(CoreError::invalid(
+            "series",
+            format!(
+                "Workshops repeat daily, weekly, monthly or yearly; this rule repeats {}.",
+                other.to_ascii_lowercase()
+            ),
+        )),
+        None => Err(CoreError::invalid(
+            "series",
+            "A repeat rule needs a FREQ (e.g. FREQ=WEEKLY).",
+        )),
+    }
+}
+
 fn rule_set(rule: &str, first: DateTime, tz: &TimeZone) -> Result<RRuleSet> {
+    check_rule(rule)?;
     let zone = tz
         .iana_name()
         .ok_or_else(|| CoreError::invalid("timeZone", "The time zone has no IANA name."))?;
     let text = format!(
-        "DTSTART;TZID={zone}:{}\nRRULE:{rule}",
-        first.strftime("%Y%m%dT%H%M%S")
+        "DTSTART;TZID={zone}:{}\nRRULE:{}",
+        first.strftime("%Y%m%dT%H%M%S"),
+        for_session(rule, first)
     );
     text.parse::<RRuleSet>()
         .map_err(|e| CoreError::invalid("series", format!("The repeat rule is not valid: {e}")))
 }
 
-/// Checks that the rrule crate accepts `rule` for a series starting at `first` in `tz`.
+/// Checks that `rule` is one Guildhall repeats by, and that the rrule crate accepts it for a
+/// session starting at `first` in `tz`.
 pub fn validate_rule(rule: &str, first: DateTime, tz: &TimeZone) -> Result<()> {
     rule_set(rule, first, tz).map(drop)
 }
@@ -214,7 +300,9 @@ pub fn to_input(rule: &str, first: DateTime, tz: &TimeZone) -> SeriesInput {
     let weekday = weekday_code(first.weekday());
     input.frequency = match (freq, by_day, by_month_day) {
         (Some("DAILY"), None, None) => Frequency::Daily,
+        (Some("WEEKLY"), None, None) => Frequency::Weekly,
         (Some("WEEKLY"), Some(d), None) if d == weekday => Frequency::Weekly,
+        (Some("MONTHLY"), None, None) => Frequency::MonthlyByDay,
         (Some("MONTHLY"), Some(d), None)
             if d == format!("{}{weekday}", nth_weekday(first.date())) =>
         {
@@ -310,10 +398,7 @@ mod tests {
             &berlin(),
         )
         .unwrap();
-        assert_eq!(
-            rule,
-            "FREQ=WEEKLY;BYDAY=TU;INTERVAL=2;UNTIL=20270630T215959Z"
-        );
+        assert_eq!(rule, "FREQ=WEEKLY;INTERVAL=2;UNTIL=20270630T215959Z");
         let all = expand(
             &rule,
             first,
@@ -408,5 +493,85 @@ mod tests {
         };
         assert!(build_rule(&both, first, &tz).is_err());
         assert!(build_rule(&choice(Frequency::Weekly, 0, None), first, &tz).is_err());
+    }
+
+    #[test]
+    fn each_session_of_a_series_keeps_its_own_weekday() {
+        let tz = berlin();
+        // A weekend workshop: Saturday and Sunday sessions, weekly, three times.
+        let saturday: DateTime = "2027-03-13T10:00".parse().unwrap();
+        let sunday: DateTime = "2027-03-14T10:00".parse().unwrap();
+        let rule = build_rule(
+            &SeriesInput {
+                count: Some(3),
+                ..choice(Frequency::Weekly, 1, None)
+            },
+            saturday,
+            &tz,
+        )
+        .unwrap();
+        let days = |first: DateTime| -> Vec<String> {
+            expand(
+                &rule,
+                first,
+                &tz,
+                "2027-01-01T00:00:00Z".parse().unwrap(),
+                "2028-01-01T00:00:00Z".parse().unwrap(),
+            )
+            .unwrap()
+            .iter()
+            .map(|t| t.to_zoned(tz.clone()).date().to_string())
+            .collect()
+        };
+        assert_eq!(days(saturday), ["2027-03-13", "2027-03-20", "2027-03-27"]);
+        assert_eq!(days(sunday), ["2027-03-14", "2027-03-21", "2027-03-28"]);
+        // "Monthly on the 2nd Tuesday" written for the first session becomes the second
+        // Wednesday for a session on a Wednesday.
+        let monthly = "FREQ=MONTHLY;BYDAY=2TU;COUNT=2";
+        let wednesday: DateTime = "2027-03-10T19:00".parse().unwrap();
+        assert_eq!(
+            for_session(monthly, wednesday),
+            "FREQ=MONTHLY;BYDAY=2WE;COUNT=2"
+        );
+        assert_eq!(
+            for_session("FREQ=WEEKLY;BYDAY=TU,TH", wednesday),
+            "FREQ=WEEKLY;BYDAY=TU,TH"
+        );
+    }
+
+    #[test]
+    fn rules_that_repeat_faster_than_daily_or_hide_a_line_break_are_refused() {
+        let tz = berlin();
+        let first: DateTime = "2027-03-16T18:30".parse().unwrap();
+        for bad in [
+            "FREQ=SECONDLY",
+            "FREQ=HOURLY;COUNT=3",
+            "FREQ=DAILY\nEXDATE:20270317T183000",
+            "BYDAY=TU",
+        ] {
+            assert!(
+                matches!(
+                    validate_rule(bad, first, &tz),
+                    Err(CoreError::Validation {
+                        field: "series",
+                        ..
+                    })
+                ),
+                "{bad:?}"
+            );
+        }
+        assert!(validate_rule("FREQ=YEARLY;COUNT=3", first, &tz).is_ok());
+    }
+
+    #[test]
+    fn an_all_day_series_ends_on_a_date() {
+        assert_eq!(
+            with_date_until("FREQ=WEEKLY;UNTIL=20270630T215959Z", &berlin()),
+            "FREQ=WEEKLY;UNTIL=20270630"
+        );
+        assert_eq!(
+            with_date_until("FREQ=WEEKLY;COUNT=3", &berlin()),
+            "FREQ=WEEKLY;COUNT=3"
+        );
     }
 }

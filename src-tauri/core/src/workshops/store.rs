@@ -368,7 +368,7 @@ pub fn update(tx: &Transaction, id: &str, input: &WorkshopInput) -> Result<Works
     )?;
     write_people_and_tags(tx, id, &clean)?;
     replace_sessions(tx, id, &before.sessions, &clean.sessions)?;
-    super::occurrences::prune(tx, id)?;
+    super::occurrences::prune(tx, id, &before)?;
     raise_sequence_if_changed(tx, &before)
 }
 
