@@ -15,6 +15,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     use commands::*;
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         app::app_info,
+        app::open_link,
         members::list_members,
         members::member_counts,
         members::get_member,
@@ -64,9 +65,31 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
     builder.invoke_handler(specta_builder::<R>().invoke_handler())
 }
 
+/// Whether the webview may show `url`: only the app's own pages (the embedded UI, or Vite's
+/// dev server). A link in a description opens in the browser through `open_link` instead.
+pub fn is_app_page(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => {
+            matches!(
+                url.host_str(),
+                Some("tauri.localhost" | "localhost" | "127.0.0.1")
+            )
+        }
+        _ => false,
+    }
+}
+
+fn navigation_guard<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri::plugin::Builder::new("navigation-guard")
+        .on_navigation(|_, url| is_app_page(url))
+        .build()
+}
+
 pub fn run() {
     with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(navigation_guard())
         .setup(|app| {
             let dir = guildhall_core::db::data_dir(|| app.path().app_data_dir().ok())
                 .ok_or("no folder for the app's data could be found; set GUILDHALL_DATA_DIR")?;

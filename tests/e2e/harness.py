@@ -26,6 +26,11 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# One zone for the tests and the app they start (both read TZ), whatever the machine's: "this
+# week" means the same days to both, and Berlin workshops differ from the laptop's clock.
+os.environ.setdefault("TZ", "UTC")
+time.tzset()
 APP = Path(os.environ.get("GUILDHALL_APP", ROOT / "target/debug/guildhall-app"))
 TAURI_DRIVER = os.environ.get("TAURI_DRIVER") or shutil.which("tauri-driver") or str(
     ROOT / ".tools/bin/tauri-driver"

@@ -54,9 +54,46 @@ pub fn squash_whitespace(s: &str) -> String {
     out
 }
 
+/// A link someone wrote (a workshop description, an imported calendar) that may be handed to
+/// the system's browser or mail client: only `https:`, `http:` and `mailto:`, in one piece.
+pub fn openable_link(url: &str) -> crate::Result<&str> {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let allowed = ["https://", "http://", "mailto:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme));
+    if !allowed || url.len() > 2_000 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(crate::CoreError::invalid(
+            "url",
+            "Only web (https://) and mail (mailto:) links open from Guildhall.",
+        ));
+    }
+    Ok(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_web_and_mail_links_open() {
+        for ok in [
+            "https://example.org/a?b=c",
+            "HTTP://example.org",
+            "mailto:zoe@example.org",
+        ] {
+            assert_eq!(openable_link(ok).unwrap(), ok);
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "https://exa mple.org",
+            "https://example.org/\nx",
+            "tauri://localhost",
+            "",
+        ] {
+            assert!(openable_link(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn folds_accents_and_case() {

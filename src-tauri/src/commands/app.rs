@@ -31,3 +31,14 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
         startup_error: state.startup_error(),
     })
 }
+
+/// Opens a link from a workshop description in the system's browser or mail client. Only
+/// `https:`, `http:` and `mailto:` links open; the webview itself never navigates away.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn open_link(url: String) -> Result<(), CommandError> {
+    let url = guildhall_core::text::openable_link(&url)?;
+    tauri_plugin_opener::open_url(url, None::<&str>).map_err(|e| CommandError::Internal {
+        message: format!("Could not open {url}: {e}"),
+    })
+}

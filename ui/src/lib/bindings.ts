@@ -7,6 +7,11 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfo: () => typedError<AppInfo_Serialize, CommandError_Serialize>(__TAURI_INVOKE("app_info")),
+	/**
+	 *  Opens a link from a workshop description in the system's browser or mail client. Only
+	 *  `https:`, `http:` and `mailto:` links open; the webview itself never navigates away.
+	 */
+	openLink: (url: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("open_link", { url })),
 	listMembers: (query: MemberQuery_Deserialize) => typedError<MemberList_Serialize, CommandError_Serialize>(__TAURI_INVOKE("list_members", { query })),
 	/**  How many members there are, active and archived (asked after a write, not per keystroke). */
 	memberCounts: () => typedError<MemberCounts, CommandError_Serialize>(__TAURI_INVOKE("member_counts")),

@@ -74,6 +74,7 @@ async function call<T>(pending: Promise<Result<T>>): Promise<T> {
 
 export const api = {
   appInfo: () => call(commands.appInfo()),
+  openLink: (url: string) => call(commands.openLink(url)),
   listMembers: (query: MemberQuery) => call(commands.listMembers(query)),
   memberCounts: () => call(commands.memberCounts()),
   getMember: (id: string) => call(commands.getMember(id)),

@@ -1,5 +1,6 @@
 import { render } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { describe, expect, it, vi } from 'vitest';
 import Markdown from './components/Markdown.svelte';
 import { parseInline, parseMarkdown } from './markdown';
 
@@ -46,12 +47,22 @@ describe('Markdown', () => {
     expect(container.textContent).toContain('<script>alert(2)</script>');
   });
 
-  it('opens safe links in a new window without an opener', () => {
+  it('opens a link through the backend, never in the app’s own window', async () => {
+    const calls: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args });
+    });
     const { container } = render(Markdown, {
       props: { source: 'See [the repo](https://example.org/r).' },
     });
-    const link = container.querySelector('a');
-    expect(link?.getAttribute('href')).toBe('https://example.org/r');
-    expect(link?.getAttribute('rel')).toBe('noopener noreferrer');
+    const link = container.querySelector('a') as HTMLAnchorElement;
+    expect(link.getAttribute('href')).toBe('https://example.org/r');
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true });
+    link.dispatchEvent(click);
+    expect(click.defaultPrevented).toBe(true);
+    await vi.waitFor(() =>
+      expect(calls).toEqual([{ cmd: 'open_link', args: { url: 'https://example.org/r' } }]),
+    );
+    clearMocks();
   });
 });
