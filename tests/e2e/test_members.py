@@ -126,9 +126,17 @@ def test_load_and_remove_the_demo_community(launch):
     app.wait_text('[data-testid="member-count"]', "200 members")
     app.search("zoe")
     app.wait(lambda _: len(app.row_names()) >= 1 and all("Zoë" in n for n in app.row_names()))
+    # The demo's workshops are on this week's schedule.
+    app.click('[data-testid="nav-schedule"]')
+    app.wait(lambda _: len(app.all('[data-testid="week-view"] [data-testid="occurrence"]')) >= 4)
+    app.click('[data-testid="nav-members"]')
     app.click('[data-testid="remove-demo"]')
     app.find('[data-testid="empty-members"]')
     assert app.all('[data-testid="demo-banner"]') == []
+    # ... and go with it.
+    app.click('[data-testid="nav-schedule"]')
+    app.click('[data-testid="view-upcoming"]')
+    app.find('[data-testid="schedule-empty"]')
 
 
 def test_a_database_from_a_newer_guildhall_is_refused_and_left_alone(launch, tmp_path):
