@@ -71,7 +71,23 @@ fn import_previews_then_imports_with_progress_and_refuses_bad_rows() {
          gst-2,Ada Lovelace,Ada,Lovelace,not-an-email,,2025-01-01T10:00:00Z,approved,\n",
     )
     .unwrap();
-    let path = file.to_str().unwrap();
+    // A file the webview names without the organizer having picked it is not read.
+    let err = h
+        .invoke(
+            "preview_import",
+            json!({ "path": file.to_str().unwrap(), "format": null }),
+        )
+        .unwrap_err();
+    assert_eq!(
+        (err["kind"].clone(), err["field"].clone()),
+        (json!("validation"), json!("path"))
+    );
+
+    // Picked in the (overridden) open dialog, it is.
+    std::env::set_var("GUILDHALL_DIALOG_OPEN_PATH", &file);
+    let chosen = h.ok("choose_import_file", json!({}));
+    let path = chosen.as_str().unwrap();
+    assert_eq!(path, file.to_str().unwrap());
 
     let preview = h.ok("preview_import", json!({ "path": path, "format": null }));
     assert_eq!(preview["format"], "luma");
@@ -99,6 +115,10 @@ fn import_previews_then_imports_with_progress_and_refuses_bad_rows() {
     assert_eq!(report["committed"], true);
     assert_eq!(report["new"], 1);
 
+    // A picked file that has gone away is an invalid file, named.
+    std::env::set_var("GUILDHALL_DIALOG_OPEN_PATH", "/nonexistent.csv");
+    h.ok("choose_import_file", json!({}));
+    std::env::remove_var("GUILDHALL_DIALOG_OPEN_PATH");
     let err = h
         .invoke(
             "preview_import",

@@ -36,6 +36,18 @@ pub fn pick_file(
     from_env(OPEN_PATH_ENV).or_else(|| picker.open(title, filters))
 }
 
+/// Asks which file to import (see [`pick_file`]) and remembers it as chosen, so that
+/// [`read_chosen`] reads it; `None` when the organizer cancels.
+pub fn choose_file(
+    state: &crate::state::AppState,
+    title: &str,
+    filters: &[(&str, &[&str])],
+) -> Option<String> {
+    let path = pick_file(state.files(), title, filters)?;
+    state.remember_chosen(&path);
+    Some(path.display().to_string())
+}
+
 pub fn pick_save_path(picker: &dyn FilePicker, title: &str, file_name: &str) -> Option<PathBuf> {
     from_env(SAVE_PATH_ENV).or_else(|| picker.save(title, file_name))
 }
@@ -76,10 +88,38 @@ impl FilePicker for NoDialogs {
     }
 }
 
-/// The bytes of a file the organizer chose, or an `invalidFile` error that names it.
-pub fn read_chosen(path: &str) -> Result<Vec<u8>, crate::error::CommandError> {
-    std::fs::read(std::path::Path::new(path)).map_err(|e| crate::error::CommandError::InvalidFile {
+/// The largest file an import reads (a 100k-member CSV is about 10 MB).
+const MAX_IMPORT_BYTES: u64 = 512 * 1024 * 1024;
+
+/// The bytes of a file the organizer picked in an open dialog during this run, or an error:
+/// `validation` on `path` for a file that was not picked (the webview only names files), and
+/// `invalidFile` naming it when it cannot be read or is too big.
+pub fn read_chosen(
+    state: &crate::state::AppState,
+    path: &str,
+) -> Result<Vec<u8>, crate::error::CommandError> {
+    use crate::error::CommandError;
+    let file = std::path::Path::new(path);
+    if !state.was_chosen(file) {
+        return Err(CommandError::Validation {
+            field: "path".into(),
+            message: "Choose the file to import again.".into(),
+        });
+    }
+    let unreadable = |e: std::io::Error| CommandError::InvalidFile {
         message: format!("Could not read {path}: {e}."),
         line: None,
-    })
+    };
+    let size = std::fs::metadata(file).map_err(unreadable)?.len();
+    if size > MAX_IMPORT_BYTES {
+        return Err(CommandError::InvalidFile {
+            message: format!(
+                "{path} is {} MB; Guildhall imports files up to {} MB.",
+                size / 1_000_000,
+                MAX_IMPORT_BYTES / 1_000_000
+            ),
+            line: None,
+        });
+    }
+    std::fs::read(file).map_err(unreadable)
 }

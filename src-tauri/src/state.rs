@@ -1,7 +1,9 @@
 //! The app's state: the database, opened once at start. If it could not be opened the reason is
 //! kept, so every command answers with it and the UI can explain instead of crashing.
 
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use guildhall_core::Database;
 
@@ -14,6 +16,9 @@ pub struct AppState {
     data_dir: PathBuf,
     files: Box<dyn FilePicker>,
     imports: RunningImport,
+    /// Files the organizer picked in an open dialog during this run: the only files an import
+    /// command reads (the webview names a file, it does not get to read any file it likes).
+    chosen: Mutex<HashSet<PathBuf>>,
 }
 
 impl AppState {
@@ -29,6 +34,7 @@ impl AppState {
             data_dir,
             files: Box::new(NoDialogs),
             imports: RunningImport::default(),
+            chosen: Mutex::default(),
         }
     }
 
@@ -39,6 +45,21 @@ impl AppState {
 
     pub fn files(&self) -> &dyn FilePicker {
         self.files.as_ref()
+    }
+
+    /// Remembers a file the organizer picked, so the import commands may read it.
+    pub fn remember_chosen(&self, path: &Path) {
+        self.chosen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_path_buf());
+    }
+
+    pub fn was_chosen(&self, path: &Path) -> bool {
+        self.chosen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(path)
     }
 
     pub fn imports(&self) -> &RunningImport {

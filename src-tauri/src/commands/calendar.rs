@@ -8,7 +8,7 @@ use serde::Serialize;
 use tauri::State;
 
 use crate::error::CommandError;
-use crate::files::{pick_file, pick_save_path, read_chosen};
+use crate::files::{choose_file, pick_save_path, read_chosen};
 use crate::state::AppState;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -56,7 +56,7 @@ pub fn choose_calendar_file(state: State<'_, AppState>) -> Result<Option<String>
         ),
         ("All files", &["*"]),
     ];
-    Ok(pick_file(state.files(), "Import a calendar", filters).map(|p| p.display().to_string()))
+    Ok(choose_file(&state, "Import a calendar", filters))
 }
 
 #[tauri::command(async)]
@@ -65,7 +65,7 @@ pub fn preview_calendar_import(
     state: State<'_, AppState>,
     path: String,
 ) -> Result<CalendarImportReport, CommandError> {
-    let bytes = read_chosen(&path)?;
+    let bytes = read_chosen(&state, &path)?;
     Ok(import::preview(state.db()?, &bytes)?)
 }
 
@@ -75,6 +75,6 @@ pub fn import_calendar(
     state: State<'_, AppState>,
     path: String,
 ) -> Result<CalendarImportReport, CommandError> {
-    let bytes = read_chosen(&path)?;
+    let bytes = read_chosen(&state, &path)?;
     Ok(state.db()?.write(|tx| import::import(tx, &bytes))?)
 }

@@ -11,7 +11,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::error::CommandError;
-use crate::files::{pick_file, read_chosen};
+use crate::files::{choose_file, read_chosen};
 use crate::state::AppState;
 
 /// Asks which file to import; `None` when the organizer cancels.
@@ -22,7 +22,7 @@ pub fn choose_import_file(state: State<'_, AppState>) -> Result<Option<String>, 
         ("Member lists (CSV)", &["csv", "tsv", "txt"]),
         ("All files", &["*"]),
     ];
-    Ok(pick_file(state.files(), "Import members", filters).map(|p| p.display().to_string()))
+    Ok(choose_file(&state, "Import members", filters))
 }
 
 #[tauri::command(async)]
@@ -32,7 +32,7 @@ pub fn preview_import(
     path: String,
     format: Option<ImportFormat>,
 ) -> Result<ImportPreview, CommandError> {
-    let bytes = read_chosen(&path)?;
+    let bytes = read_chosen(&state, &path)?;
     Ok(state.db()?.read(|c| import::preview(c, &bytes, format))?)
 }
 
@@ -45,7 +45,7 @@ pub fn import_members(
     on_progress: Channel<ImportProgress>,
 ) -> Result<ImportReport, CommandError> {
     let db = state.db()?;
-    let bytes = read_chosen(&path)?;
+    let bytes = read_chosen(&state, &path)?;
     let cancel = state.imports().start()?;
     let result = import::import(
         db,
