@@ -120,3 +120,33 @@ def test_a_malformed_calendar_file_says_where_and_imports_nothing(launch, tmp_pa
     error = app.wait_text('[data-testid="calendar-error"]', "line 7")
     assert "Nothing was imported" in error.get_attribute("textContent")
     assert not app.find('[data-testid="calendar-import-confirm"]').is_enabled()
+
+
+def test_a_weekly_series_with_a_skipped_date(launch):
+    app: Guildhall = launch()
+    tuesday = this_week(1)
+    app.click('[data-testid="nav-schedule"]')
+    app.click('[data-testid="new-workshop"]')
+    app.fill("#workshop-title", "Weekly kata")
+    app.set_value('[aria-label="Session 1 date"]', tuesday.isoformat())
+    app.set_value("#workshop-repeat", "weekly")
+    app.set_value("#workshop-ends", "after")
+    app.set_value('[aria-label="Number of times"]', "4")
+    app.click('[data-testid="save-workshop"]')
+    app.wait_text('[data-testid="toast"]', "Created")
+
+    # The saved series lists its dates in the editor; skip the second one.
+    app.wait(lambda _: len(app.all('[data-testid="series-date"]')) == 4)
+    second = app.all('[data-testid="series-date"]')[1]
+    second.find_element("xpath", ".//button[text()='Skip']").click()
+    app.wait(lambda _: "skipped" in app.all('[data-testid="series-date"]')[1].get_attribute("textContent"))
+    app.click('dialog[open] .actions button:not(.primary)')  # Close
+
+    def weekly_cards() -> int:
+        return len([c for c in cards(app) if "Weekly kata" in c])
+
+    app.wait(lambda _: weekly_cards() == 1)  # this week
+    app.click('button[aria-label="Next"]')
+    app.wait(lambda _: "Weekly kata" not in "".join(cards(app)))  # skipped
+    app.click('button[aria-label="Next"]')
+    app.wait(lambda _: weekly_cards() == 1)  # the third date

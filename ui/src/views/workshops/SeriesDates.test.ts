@@ -89,7 +89,7 @@ describe('SeriesDates', () => {
       if (cmd === 'skip_occurrence') return workshop;
     });
     const onchanged = vi.fn();
-    render(SeriesDates, { props: { workshop, onchanged } });
+    const { rerender } = render(SeriesDates, { props: { workshop, onchanged } });
 
     await vi.waitFor(() => expect(screen.getAllByTestId('series-date')).toHaveLength(3));
     const rows = screen.getAllByTestId('series-date');
@@ -102,5 +102,18 @@ describe('SeriesDates', () => {
       sessionId: 'ses_1',
       occurrenceAt: '2027-03-23T17:30:00Z',
     });
+
+    // The parent passes the workshop back with the new skip, before the dates are fetched
+    // again: the date shows as skipped once (not twice, which would break the keyed list).
+    const skipped = {
+      ...workshop,
+      exceptions: [
+        ...workshop.exceptions,
+        { ...workshop.exceptions[0], occurrenceAt: '2027-03-23T17:30:00Z' },
+      ],
+    };
+    await rerender({ workshop: skipped, onchanged });
+    const after = screen.getAllByTestId('series-date');
+    expect(after.map((r) => r.textContent?.includes('skipped'))).toEqual([false, true, true]);
   });
 });
