@@ -118,7 +118,9 @@ class Guildhall:
     def search(self, text: str) -> None:
         self.fill("#member-search", text)
 
-    def add_member(self, name: str, email: str = "", tags: str = "") -> None:
+    def add_member(self, name: str, email: str = "", tags: str = "", saved: bool = True) -> None:
+        """Adds a member through the editor; waits until the save has come back (unless the
+        save is expected to be refused), as an organizer sees the "Added" note."""
         self.click('[data-testid="add-member"]')
         self.fill("#member-name", name)
         if email:
@@ -126,6 +128,8 @@ class Guildhall:
         if tags:
             self.fill("#member-tags", tags)
         self.click('[data-testid="save-member"]')
+        if saved:
+            self.wait_text('[data-testid="toast"]', f"Added {name}")
 
     def open_member(self, name: str) -> None:
         def click_row(_):

@@ -86,4 +86,32 @@ describe('MembersView', () => {
     expect(screen.getByRole('button', { name: 'Load a demo community' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Add your first member' })).toBeTruthy();
   });
+
+  it('keeps a newly started member form when an earlier save finishes late', async () => {
+    vi.useRealTimers();
+    let finish: (value: unknown) => void = () => {};
+    mockIPC((cmd, args) => {
+      if (cmd === 'list_members') return { members: [], total: 0 };
+      if (cmd === 'member_counts') return { active: 1, archived: 0 };
+      if (cmd === 'demo_status') return { demoMembers: 0, ownMembers: 1 };
+      if (cmd === 'create_member') {
+        const input = (args as { input: Record<string, unknown> }).input;
+        return new Promise((resolve) => {
+          finish = () => resolve({ ...input, id: 'mem_HEDY', roles: [], tags: [] });
+        });
+      }
+    });
+    render(MembersView);
+    await fireEvent.click(await screen.findByTestId('add-member'));
+    await fireEvent.input(screen.getByLabelText(/Name/), { target: { value: 'Hedy Lamarr' } });
+    await fireEvent.click(screen.getByTestId('save-member'));
+    // The organizer starts the next member before the first save has come back.
+    await fireEvent.click(screen.getByTestId('add-member'));
+    await fireEvent.input(screen.getByLabelText(/Name/), { target: { value: 'Mary' } });
+    finish(undefined);
+    await vi.waitFor(() =>
+      expect(screen.getByTestId('toast').textContent).toContain('Added Hedy Lamarr'),
+    );
+    expect((screen.getByLabelText(/Name/) as HTMLInputElement).value).toBe('Mary');
+  });
 });
