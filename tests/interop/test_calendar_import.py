@@ -64,8 +64,11 @@ def export(guildhall_bin: Path, data: Path) -> str:
 
 
 def without_stamps(ics: str) -> list[str]:
-    """The export's lines without DTSTAMP (the time of the export itself)."""
-    return [line for line in ics.split("\r\n") if not line.startswith("DTSTAMP:")]
+    """The export's lines without DTSTAMP (the time of the export itself). The CLI's output is
+    read as text, so its CRLFs arrive as newlines: split on any line end."""
+    lines = [line for line in ics.splitlines() if not line.startswith("DTSTAMP:")]
+    assert len(lines) > 10, "the export has its lines"
+    return lines
 
 
 # --- the two source files ------------------------------------------------------------------------
