@@ -94,7 +94,7 @@ fn calendar_files_go_out_and_come_back_in_through_the_dialogs() {
     app.ok("create_workshop", json!({ "input": workshop("Kata") }));
     let written = app.ok(
         "export_calendar",
-        json!({ "scope": { "kind": "upcoming" } }),
+        json!({ "scope": { "kind": "all" } }),
     );
     assert_eq!(written["workshops"], 1);
     assert_eq!(written["events"], 1);
