@@ -92,10 +92,7 @@ fn calendar_files_go_out_and_come_back_in_through_the_dialogs() {
     std::env::set_var("GUILDHALL_DIALOG_OPEN_PATH", &file);
     let app = common::start();
     app.ok("create_workshop", json!({ "input": workshop("Kata") }));
-    let written = app.ok(
-        "export_calendar",
-        json!({ "scope": { "kind": "all" } }),
-    );
+    let written = app.ok("export_calendar", json!({ "scope": { "kind": "all" } }));
     assert_eq!(written["workshops"], 1);
     assert_eq!(written["events"], 1);
     let text = std::fs::read_to_string(&file).unwrap();
