@@ -20,6 +20,8 @@ import icalendar
 import pytest
 import recurring_ical_events
 
+from zones import ZONES
+
 ROOT = Path(__file__).resolve().parents[2]
 READ_ICS = ROOT / "tests" / "interop" / "js" / "read_ics.mjs"
 OUT = ROOT / "target" / "interop" / "calendars"
@@ -30,18 +32,6 @@ DESCRIPTION = "Line one, with a comma; and a semicolon.\nLine two: ünïcödé �
 LOCATION = "Kiezhaus, Raum 2, Weserstraße 12, 12047 Berlin"
 URL = "https://meet.example.org/rust?room=2&lang=de"
 PEOPLE = [("Zoë \"Zed\" Müller", "mailto:zoe@example.org"), ("Chen, Mei: PhD; Dr", "mailto:mei@example.net")]
-ZONES = [
-    "Europe/Berlin",
-    "Europe/London",
-    "Europe/Dublin",
-    "America/New_York",
-    "America/Santiago",
-    "America/Sao_Paulo",
-    "Africa/Casablanca",
-    "Asia/Kolkata",
-    "Australia/Lord_Howe",
-    "Pacific/Chatham",
-]
 
 
 def at(local: str, zone: str) -> str:

@@ -23,22 +23,12 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
+from zones import ZONES
+
 ROOT = Path(__file__).resolve().parents[2]
 READ_ICS = ROOT / "tests" / "interop" / "js" / "read_ics.mjs"
 OUT = ROOT / "target" / "interop"
 
-ZONES = [
-    "Europe/Berlin",
-    "Europe/London",
-    "Europe/Dublin",
-    "America/New_York",
-    "America/Santiago",
-    "America/Sao_Paulo",
-    "Africa/Casablanca",
-    "Asia/Kolkata",
-    "Australia/Lord_Howe",
-    "Pacific/Chatham",
-]
 RANGES = [(2020, 2035), (2000, 2019)]
 STEP = timedelta(hours=6)
 UTC = timezone.utc
