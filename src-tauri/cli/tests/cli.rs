@@ -146,10 +146,10 @@ fn errors_go_to_stderr_with_exit_codes() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// A calendar file of the core's reader tests (src-tauri/core/tests/fixtures/ics).
+/// A calendar file of the core's reader tests (src-tauri/ical/tests/fixtures).
 fn ics_fixture(name: &str) -> String {
     format!(
-        "{}/../core/tests/fixtures/ics/{name}",
+        "{}/../ical/tests/fixtures/{name}",
         env!("CARGO_MANIFEST_DIR")
     )
 }

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use guildhall_core::members::{self, demo, MemberInput, MemberQuery, PracticeLevel, Role};
 use guildhall_core::text::fold;
-use guildhall_core::Database;
+use guildhall_core::Clock;
+use guildhall_core::Context;
 
 const MEMBERS: usize = 100_000;
 const PAGE: u32 = 100;
@@ -38,10 +39,10 @@ impl Rng {
     }
 }
 
-fn populate(db: &Database, rng: &mut Rng) -> Vec<String> {
+fn populate(ctx: &Context, rng: &mut Rng) -> Vec<String> {
     let (first, last) = (first_names(), last_names());
     let mut names = Vec::with_capacity(MEMBERS);
-    db.write(|tx| {
+    ctx.write(|tx| {
         for i in 0..MEMBERS {
             let name = format!("{} {}", rng.pick(&first), rng.pick(&last));
             let local: String = fold(&name)
@@ -58,6 +59,7 @@ fn populate(db: &Database, rng: &mut Rng) -> Vec<String> {
                     tags: vec![rng.pick(demo::TAGS).into(), rng.pick(demo::TAGS).into()],
                     ..Default::default()
                 },
+                &ctx.clock,
             )?;
             names.push(name);
         }
@@ -103,16 +105,16 @@ fn report(label: &str, mut times: Vec<Duration>) -> (Duration, Duration) {
 
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = Database::open_in(dir.path()).expect("open");
+    let ctx = Context::open_in(dir.path(), Clock::system()).expect("open");
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
     let started = Instant::now();
-    let names = populate(&db, &mut rng);
+    let names = populate(&ctx, &mut rng);
     println!(
         "search bench: {MEMBERS} members created in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     let queries = typed_queries(&names, &mut rng);
-    let conn = db.connection().expect("connection");
+    let conn = ctx.db.connection().expect("connection");
     if let Some(keep) = std::env::var_os("GUILDHALL_BENCH_KEEP") {
         // For looking at query plans by hand: a copy of the populated database.
         let keep = keep.to_string_lossy().replace('\'', "''");
@@ -127,7 +129,7 @@ fn main() {
         conn.execute_batch("UPDATE member SET notes = notes WHERE rowid = 1")
             .expect("bump");
         let t = Instant::now();
-        let index = db.member_index(&conn).expect("index");
+        let index = ctx.search.index_for(&conn).expect("index");
         builds.push(t.elapsed());
         assert_eq!(index.len(), MEMBERS);
     }
@@ -145,7 +147,7 @@ fn main() {
             limit: Some(PAGE),
             ..Default::default()
         };
-        members::list(&db, &conn, &query).expect("list");
+        members::list(&ctx.search, &conn, &query).expect("list");
     }
 
     let mut ours = Vec::with_capacity(queries.len());
@@ -157,7 +159,7 @@ fn main() {
             ..Default::default()
         };
         let t = Instant::now();
-        let page = members::list(&db, &conn, &query).expect("list");
+        let page = members::list(&ctx.search, &conn, &query).expect("list");
         ours.push(t.elapsed());
         matches += u64::from(page.total);
     }

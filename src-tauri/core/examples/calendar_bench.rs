@@ -25,13 +25,14 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use guildhall_core::calendar::export::{export, CalendarScope};
-use guildhall_core::calendar::writer::IcsWriter;
 use guildhall_core::members::{self, MemberInput};
 use guildhall_core::workshops::{
     self, ExceptionKind, Frequency, SeriesInput, SessionInput, Workshop, WorkshopInput,
     WorkshopStatus,
 };
-use guildhall_core::Database;
+use guildhall_core::Clock;
+use guildhall_core::Context;
+use guildhall_ical::writer::IcsWriter;
 use jiff::civil::{date, Date};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
@@ -130,8 +131,8 @@ const PEOPLE: &[&str] = &[
     "Ingrid Larsen",
 ];
 
-fn seed(db: &Database, sessions: usize) -> usize {
-    let facilitators: Vec<String> = db
+fn seed(ctx: &Context, sessions: usize) -> usize {
+    let facilitators: Vec<String> = ctx
         .write(|tx| {
             (0..PEOPLE.len() * 3)
                 .map(|i| {
@@ -147,6 +148,7 @@ fn seed(db: &Database, sessions: usize) -> usize {
                             email,
                             ..Default::default()
                         },
+                        &ctx.clock,
                     )?;
                     Ok(member.id)
                 })
@@ -157,12 +159,12 @@ fn seed(db: &Database, sessions: usize) -> usize {
     let first_day = date(2027, 1, 4);
     let mut left = sessions;
     let mut made = 0;
-    db.write(|tx| {
+    ctx.write(|tx| {
         while left > 0 {
             let i = made;
             let input = workshop_input(i, first_day, left, &facilitators);
             left -= input.sessions.len();
-            let workshop = workshops::create(tx, &input)?;
+            let workshop = workshops::create(tx, &input, &ctx.clock)?;
             // A weekly series: the third date does not take place (an EXDATE).
             if input.series.as_ref().map(|s| s.frequency) == Some(Frequency::Weekly) {
                 let session = &workshop.sessions[0];
@@ -174,7 +176,7 @@ fn seed(db: &Database, sessions: usize) -> usize {
                     .checked_add(2.weeks())
                     .unwrap()
                     .timestamp();
-                workshops::skip_occurrence(tx, &session.id, &third.to_string())?;
+                workshops::skip_occurrence(tx, &session.id, &third.to_string(), &ctx.clock)?;
             }
             made += 1;
         }
@@ -315,14 +317,14 @@ fn main() {
     let runs: usize = args.next().map_or(5, |r| r.parse().expect(usage));
     let now: Timestamp = NOW.parse().unwrap();
     std::fs::create_dir_all(&dir).unwrap();
-    let db = Database::open_in(&dir).unwrap();
+    let ctx = Context::open_in(&dir, Clock::system()).unwrap();
 
-    let existing: i64 = db
+    let existing: i64 = ctx
         .read(|c| Ok(c.query_row("SELECT count(*) FROM workshop", [], |r| r.get(0))?))
         .unwrap();
     let seed_seconds = (existing == 0).then(|| {
         let start = Instant::now();
-        seed(&db, sessions);
+        seed(&ctx, sessions);
         start.elapsed().as_secs_f64()
     });
 
@@ -332,7 +334,7 @@ fn main() {
     for _ in 0..runs.max(1) {
         let start = Instant::now();
         let mut w = IcsWriter::new();
-        let report = db
+        let report = ctx
             .read(|c| export(c, &CalendarScope::All, now, &mut w))
             .unwrap();
         text = w.finish();
@@ -346,7 +348,7 @@ fn main() {
     let ics = dir.join("calendar.ics");
     std::fs::write(&ics, &text).unwrap();
     let events_json = dir.join("events.json");
-    write_events(&db, &events_json, now);
+    write_events(&ctx, &events_json, now);
 
     println!(
         "{}",
@@ -366,8 +368,8 @@ fn main() {
     );
 }
 
-fn write_events(db: &Database, path: &Path, now: Timestamp) {
-    let list: Vec<Workshop> = db
+fn write_events(ctx: &Context, path: &Path, now: Timestamp) {
+    let list: Vec<Workshop> = ctx
         .read(|c| {
             let ids: Vec<String> = c
                 .prepare("SELECT id FROM workshop ORDER BY id")?

@@ -11,12 +11,13 @@
 use std::path::PathBuf;
 
 use guildhall_core::calendar::export::{self, CalendarScope};
-use guildhall_core::calendar::writer::IcsWriter;
 use guildhall_core::members::{self, MemberInput};
 use guildhall_core::workshops::{
     self, Frequency, SeriesInput, SessionInput, WorkshopInput, WorkshopStatus,
 };
-use guildhall_core::{Database, Result};
+use guildhall_core::Clock;
+use guildhall_core::{Context, Result};
+use guildhall_ical::writer::IcsWriter;
 
 fn session(title: &str, start: &str, end: &str) -> SessionInput {
     SessionInput {
@@ -43,13 +44,13 @@ fn workshop(title: &str, zone: &str, sessions: Vec<SessionInput>) -> WorkshopInp
     }
 }
 
-fn person(db: &Database, name: &str, email: &str) -> Result<String> {
+fn person(ctx: &Context, name: &str, email: &str) -> Result<String> {
     let input = MemberInput {
         name: name.into(),
         email: Some(email.into()),
         ..Default::default()
     };
-    Ok(db.write(|tx| members::create(tx, &input))?.id)
+    Ok(ctx.write(|tx| members::create(tx, &input, &ctx.clock))?.id)
 }
 
 fn main() -> Result<()> {
@@ -66,7 +67,7 @@ fn main() -> Result<()> {
         context: "could not make a temporary folder".into(),
         source,
     })?;
-    let db = Database::open_in(dir.path())?;
+    let ctx = Context::open_in(dir.path(), Clock::system())?;
     // A fixed DTSTAMP, so the files are the same on every run.
     let now: jiff::Timestamp =
         "2026-11-26T10:00:00Z"
@@ -77,7 +78,7 @@ fn main() -> Result<()> {
             })?;
     let write = |name: &str, scope: CalendarScope| -> Result<()> {
         let mut w = IcsWriter::new();
-        db.read(|c| export::export(c, &scope, now, &mut w))?;
+        ctx.read(|c| export::export(c, &scope, now, &mut w))?;
         let path = out.join(name);
         std::fs::write(&path, w.finish()).map_err(|source| guildhall_core::CoreError::Io {
             context: format!("could not write {}", path.display()),
@@ -86,8 +87,8 @@ fn main() -> Result<()> {
     };
 
     // Text that must survive escaping, folding and RFC 6868 parameter encoding.
-    let zoe = person(&db, "Zoë \"Zed\" Müller", "zoe@example.org")?;
-    let mei = person(&db, "Chen, Mei: PhD; Dr", "mei@example.net")?;
+    let zoe = person(&ctx, "Zoë \"Zed\" Müller", "zoe@example.org")?;
+    let mei = person(&ctx, "Chen, Mei: PhD; Dr", "mei@example.net")?;
     let mut text = workshop(
         "Rust, SQL; and \\ backslashes 🦀",
         "Europe/Berlin",
@@ -99,7 +100,7 @@ fn main() -> Result<()> {
     text.online_url = Some("https://meet.example.org/rust?room=2&lang=de".into());
     text.facilitator_ids = vec![zoe, mei];
     text.tags = vec!["rust".into(), "databases".into()];
-    let text = db.write(|tx| workshops::create(tx, &text))?;
+    let text = ctx.write(|tx| workshops::create(tx, &text, &ctx.clock))?;
     write("text.ics", CalendarScope::Workshop { id: text.id })?;
 
     // A weekly series across the 2027 spring DST change in Berlin (28 March), with one date
@@ -117,19 +118,21 @@ fn main() -> Result<()> {
         count: None,
         rule: None,
     });
-    let series = db.write(|tx| workshops::create(tx, &series))?;
+    let series = ctx.write(|tx| workshops::create(tx, &series, &ctx.clock))?;
     let sid = series.sessions[0].id.clone();
-    db.write(|tx| workshops::skip_occurrence(tx, &sid, "2027-03-23T17:30:00Z"))?;
-    db.write(|tx| {
+    ctx.write(|tx| workshops::skip_occurrence(tx, &sid, "2027-03-23T17:30:00Z", &ctx.clock))?;
+    ctx.write(|tx| {
         workshops::move_occurrence(
             tx,
             &sid,
             "2027-04-06T16:30:00Z",
             "2027-04-08T19:00",
             "2027-04-08T20:30",
+            &ctx.clock,
         )
     })?;
-    let series = db.write(|tx| workshops::add_occurrence(tx, &sid, "2027-04-24T10:00"))?;
+    let series =
+        ctx.write(|tx| workshops::add_occurrence(tx, &sid, "2027-04-24T10:00", &ctx.clock))?;
     write("series.ics", CalendarScope::Workshop { id: series.id })?;
 
     // An all-day weekly series (UNTIL must then be a DATE) and a weekend workshop whose two
@@ -146,7 +149,7 @@ fn main() -> Result<()> {
         count: None,
         rule: None,
     });
-    db.write(|tx| workshops::create(tx, &retreat))?;
+    ctx.write(|tx| workshops::create(tx, &retreat, &ctx.clock))?;
     let mut weekend = workshop(
         "Weekend sprint",
         "Europe/Berlin",
@@ -162,11 +165,11 @@ fn main() -> Result<()> {
         count: Some(2),
         rule: None,
     });
-    db.write(|tx| workshops::create(tx, &weekend))?;
+    ctx.write(|tx| workshops::create(tx, &weekend, &ctx.clock))?;
     write("weekends.ics", CalendarScope::Upcoming)?;
 
     // A cancelled one-off: STATUS:CANCELLED, SEQUENCE 1.
-    let cancelled = db.write(|tx| {
+    let cancelled = ctx.write(|tx| {
         workshops::create(
             tx,
             &workshop(
@@ -174,9 +177,12 @@ fn main() -> Result<()> {
                 "Europe/London",
                 vec![session("", "2027-10-30T18:00", "2027-10-30T20:00")],
             ),
+            &ctx.clock,
         )
     })?;
-    db.write(|tx| workshops::set_status(tx, &cancelled.id, WorkshopStatus::Cancelled))?;
+    ctx.write(|tx| {
+        workshops::set_status(tx, &cancelled.id, WorkshopStatus::Cancelled, &ctx.clock)
+    })?;
     write(
         "cancelled.ics",
         CalendarScope::Workshop { id: cancelled.id },
@@ -196,7 +202,7 @@ fn main() -> Result<()> {
         "Pacific/Chatham",
     ];
     for zone in zones {
-        db.write(|tx| {
+        ctx.write(|tx| {
             workshops::create(
                 tx,
                 &workshop(
@@ -207,6 +213,7 @@ fn main() -> Result<()> {
                         session("winter", "2027-12-01T09:30", "2027-12-01T11:00"),
                     ],
                 ),
+                &ctx.clock,
             )
         })?;
     }

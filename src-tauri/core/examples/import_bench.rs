@@ -14,7 +14,8 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use guildhall_core::members::import::{self, ImportOptions};
-use guildhall_core::Database;
+use guildhall_core::Clock;
+use guildhall_core::Context;
 
 const TAGS: &[&str] = &[
     "rust",
@@ -50,11 +51,11 @@ fn main() {
     if let Some(path) = std::env::args().nth(2) {
         std::fs::write(path, &csv).unwrap();
     }
-    let db = Database::open_in(dir.path()).unwrap();
+    let ctx = Context::open_in(dir.path(), Clock::system()).unwrap();
     println!("{n} rows, {:.1} MB", csv.len() as f64 / 1e6);
 
     let start = Instant::now();
-    let preview = db
+    let preview = ctx
         .read(|c| import::preview(c, csv.as_bytes(), None))
         .unwrap();
     println!(
@@ -66,7 +67,8 @@ fn main() {
     for run in ["import:", "re-import:"] {
         let start = Instant::now();
         let report = import::import(
-            &db,
+            &ctx.db,
+            &ctx.clock,
             csv.as_bytes(),
             &ImportOptions::default(),
             &mut |_| {},

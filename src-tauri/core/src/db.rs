@@ -9,7 +9,6 @@
 //! user action, so an action either happens completely or not at all.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Duration;
 
 use r2d2_sqlite::SqliteConnectionManager;
@@ -17,8 +16,6 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{CoreError, Result};
-use crate::members::search::SearchCache;
-use crate::members::SearchIndex;
 
 /// The database's file name inside the data folder.
 pub const DB_FILE_NAME: &str = "guildhall.sqlite3";
@@ -41,18 +38,11 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_workshops",
         include_str!("../../../migrations/0003_workshops.sql"),
     ),
+    (
+        "0004_change_feed",
+        include_str!("../../../migrations/0004_change_feed.sql"),
+    ),
 ];
-
-/// Records, in `tx`, that members were written through a connection without triggers: what
-/// the schema's only triggers (migration 0002) do for each row, once for the whole transaction. Readers only compare
-/// the counter with the one their search index was built at, so one step is enough.
-pub(crate) fn bump_member_version(tx: &Transaction) -> Result<()> {
-    tx.execute(
-        "UPDATE member_version SET version = version + 1 WHERE id = 1",
-        [],
-    )?;
-    Ok(())
-}
 
 /// The schema version this build writes.
 pub fn schema_version() -> i64 {
@@ -73,13 +63,12 @@ pub fn data_dir(platform_default: impl FnOnce() -> Option<PathBuf>) -> Option<Pa
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 pub type PooledConnection = r2d2::PooledConnection<SqliteConnectionManager>;
 
-/// An open, migrated Guildhall database: a small pool of connections to one file, and the
-/// member search index every clone shares.
+/// An open, migrated Guildhall database: a small pool of connections to one file. It knows
+/// transactions, not domains; what a domain caches beside it lives in [`crate::Context`].
 #[derive(Clone, Debug)]
 pub struct Database {
     pool: Pool,
     path: PathBuf,
-    search: Arc<SearchCache>,
 }
 
 impl Database {
@@ -132,7 +121,6 @@ impl Database {
         Ok(Database {
             pool,
             path: path.to_owned(),
-            search: Arc::default(),
         })
     }
 
@@ -144,12 +132,10 @@ impl Database {
         Ok(self.pool.get()?)
     }
 
-    /// A connection of its own, outside the pool, on which triggers do not fire: for a bulk
-    /// write that does what the triggers would do itself, once, in the same transaction (see
-    /// [`bump_member_version`]; a test fails if a migration adds a trigger, so that whoever adds
-    /// one decides what such writers do instead). Every other connection keeps its triggers. It is closed
-    /// when dropped, so it can never go back to the pool with its triggers off.
-    pub(crate) fn connection_without_triggers(&self) -> Result<Connection> {
+    /// A connection of its own, outside the pool, configured like the pool's: for a reader
+    /// that keeps its connection for as long as it runs (the change feed), which would
+    /// otherwise hold one of the pool's few connections forever.
+    pub(crate) fn dedicated_connection(&self) -> Result<Connection> {
         let conn = Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -157,18 +143,19 @@ impl Database {
                 | OpenFlags::SQLITE_OPEN_URI,
         )?;
         configure(&conn)?;
-        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
         Ok(conn)
     }
 
-    /// The member search index as of what `conn` (a connection to this database) sees: the
-    /// cached one when no member was written since it was built, else a fresh build.
-    pub fn member_index(&self, conn: &Connection) -> Result<Arc<SearchIndex>> {
-        self.search.get(conn)
-    }
-
-    pub(crate) fn search_cache(&self) -> &SearchCache {
-        &self.search
+    /// A connection of its own, outside the pool, on which triggers do not fire: for a bulk
+    /// write that does what the triggers would do itself, once, in the same transaction (see
+    /// [`crate::changes::record`]; a test fails if a migration adds a trigger, so that whoever
+    /// adds one decides what such writers do instead). Every other connection keeps its
+    /// triggers. It is closed when dropped, so it can never go back to the pool with its
+    /// triggers off.
+    pub(crate) fn connection_without_triggers(&self) -> Result<Connection> {
+        let conn = self.dedicated_connection()?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)?;
+        Ok(conn)
     }
 
     /// Runs `f` with a connection for reading.
@@ -219,7 +206,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // copy of their row that page splits and updates left behind) is really gone from the file.
     // It must be on for every connection, as any write may free a page.
     conn.pragma_update(None, "secure_delete", "ON")?;
-    // Every write to `member` fires a trigger (the search index's change counter), and a
+    // Every write to a domain's table fires a trigger (its change counter, `changes`), and a
     // statement that fires one keeps a statement journal; in a temporary file that costs ~10 µs
     // per inserted member, in memory ~2.5 (100k single-row inserts: 1.65 s → 0.88 s; 0.61 s
     // without triggers). Temporary tables and sorts live in memory too.
@@ -291,37 +278,11 @@ mod tests {
     }
 
     #[test]
-    fn the_schema_has_exactly_the_triggers_bulk_writers_stand_in_for() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Database::open_in(dir.path()).unwrap();
-        let names: Vec<String> = db
-            .read(|c| {
-                let mut stmt = c.prepare(
-                    "SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name",
-                )?;
-                let names = stmt.query_map([], |r| r.get(0))?;
-                Ok(names.collect::<rusqlite::Result<_>>()?)
-            })
-            .unwrap();
-        // Each bumps `member_version`, which `bump_member_version` stands in for. A new trigger
-        // needs a stand-in in every writer that uses `connection_without_triggers` (the import).
-        assert_eq!(
-            names,
-            [
-                "member_version_delete",
-                "member_version_insert",
-                "member_version_update"
-            ]
-        );
-    }
-
-    #[test]
     fn only_the_bulk_connection_has_its_triggers_off() {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::open_in(dir.path()).unwrap();
         let version = |c: &Connection| -> i64 {
-            c.query_row("SELECT version FROM member_version", [], |r| r.get(0))
-                .unwrap()
+            crate::changes::version(c, crate::changes::Domain::Members).unwrap()
         };
         let insert = "INSERT INTO member (id, name, check_in_code, name_key, search_text,
                                           created_at, updated_at)

@@ -27,9 +27,13 @@ pub enum CoreError {
     #[error("{}{message}", line.map(|l| format!("line {l}: ")).unwrap_or_default())]
     InvalidFile { line: Option<u32>, message: String },
 
-    /// The user cancelled a long action; nothing was written.
+    /// The user cancelled a long action (or the app closed during it); nothing was written.
     #[error("cancelled; nothing was changed")]
     Cancelled,
+
+    /// One of a kind of work that runs one at a time (an import) is running already.
+    #[error("Another {what} is still running; wait for it or cancel it.")]
+    Busy { what: String },
 
     #[error("{what} {id} was not found")]
     NotFound { what: &'static str, id: String },
@@ -71,10 +75,32 @@ pub enum CoreError {
 }
 
 impl CoreError {
+    pub(crate) fn not_found(what: &'static str, id: &str) -> Self {
+        CoreError::NotFound {
+            what,
+            id: id.to_owned(),
+        }
+    }
+
     pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         CoreError::Validation {
             field,
             message: message.into(),
+        }
+    }
+}
+
+/// A calendar that cannot be read is an invalid file; a zone the tz database does not know is a
+/// validation error on the time zone.
+impl From<guildhall_ical::IcalError> for CoreError {
+    fn from(error: guildhall_ical::IcalError) -> Self {
+        match error {
+            guildhall_ical::IcalError::InvalidFile { line, message } => {
+                CoreError::InvalidFile { line, message }
+            }
+            unknown @ guildhall_ical::IcalError::UnknownZone { .. } => {
+                CoreError::invalid("timeZone", unknown.to_string())
+            }
         }
     }
 }

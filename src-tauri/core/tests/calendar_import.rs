@@ -7,20 +7,23 @@ mod common;
 
 use guildhall_core::calendar::export::{export, CalendarScope};
 use guildhall_core::calendar::import::{import, preview};
-use guildhall_core::calendar::writer::IcsWriter;
 use guildhall_core::workshops::{
     self, Frequency, SeriesInput, SessionInput, WorkshopInput, WorkshopStatus,
 };
-use guildhall_core::{CoreError, Database};
+use guildhall_core::{Context, CoreError};
+use guildhall_ical::writer::IcsWriter;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/ics/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../ical/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// Every occurrence in 2020-2030: (title, start, end, status), in order.
-fn occurrences(db: &Database) -> Vec<(String, String, String, WorkshopStatus)> {
-    db.read(|c| {
+fn occurrences(ctx: &Context) -> Vec<(String, String, String, WorkshopStatus)> {
+    ctx.read(|c| {
         workshops::schedule(
             c,
             "2020-01-01T00:00:00Z".parse().unwrap(),
@@ -33,23 +36,23 @@ fn occurrences(db: &Database) -> Vec<(String, String, String, WorkshopStatus)> {
     .collect()
 }
 
-fn count(db: &Database, table: &str) -> i64 {
-    db.read(|c| Ok(c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?))
+fn count(ctx: &Context, table: &str) -> i64 {
+    ctx.read(|c| Ok(c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?))
         .unwrap()
 }
 
 #[test]
 fn a_google_calendar_imports_once_and_again_without_duplicates() {
-    let (_dir, db) = common::open();
+    let (_dir, ctx) = common::open();
     let bytes = fixture("google.ics");
-    let before = preview(&db, &bytes).unwrap();
+    let before = preview(&ctx.db, &bytes, &ctx.clock).unwrap();
     // Three VEVENTs: a series, the override of one of its dates, and an all-day event.
     assert_eq!((before.events, before.created, before.updated), (2, 2, 0));
-    assert_eq!(count(&db, "workshop"), 0, "a preview writes nothing");
+    assert_eq!(count(&ctx, "workshop"), 0, "a preview writes nothing");
 
-    let first = db.write(|tx| import(tx, &bytes)).unwrap();
+    let first = ctx.write(|tx| import(tx, &bytes, &ctx.clock)).unwrap();
     assert_eq!((first.events, first.created, first.updated), (2, 2, 0));
-    let series = occurrences(&db)
+    let series = occurrences(&ctx)
         .into_iter()
         .filter(|o| o.0 == "Study group: The Rust Book")
         .map(|o| o.1)
@@ -66,22 +69,22 @@ fn a_google_calendar_imports_once_and_again_without_duplicates() {
     assert!(!series.contains(&"2024-03-19T18:00:00Z".to_owned()));
     assert_eq!(series.len(), 5);
 
-    let all = occurrences(&db);
-    let again = db.write(|tx| import(tx, &bytes)).unwrap();
+    let all = occurrences(&ctx);
+    let again = ctx.write(|tx| import(tx, &bytes, &ctx.clock)).unwrap();
     assert_eq!(
         (again.created, again.updated, again.unchanged),
         (0, 0, 2),
         "matched by UID"
     );
-    assert_eq!(count(&db, "workshop"), 2);
-    assert_eq!(occurrences(&db), all);
+    assert_eq!(count(&ctx, "workshop"), 2);
+    assert_eq!(occurrences(&ctx), all);
 }
 
 #[test]
 fn a_changed_event_updates_the_workshop_and_raises_its_sequence() {
-    let (_dir, db) = common::open();
+    let (_dir, ctx) = common::open();
     let original = fixture("meetup.ics");
-    db.write(|tx| import(tx, &original)).unwrap();
+    ctx.write(|tx| import(tx, &original, &ctx.clock)).unwrap();
     let text = String::from_utf8(original.clone()).unwrap();
     let first_summary = text
         .lines()
@@ -94,12 +97,14 @@ fn a_changed_event_updates_the_workshop_and_raises_its_sequence() {
         "SUMMARY:Renamed by the organizer",
         1,
     );
-    let report = db.write(|tx| import(tx, changed.as_bytes())).unwrap();
+    let report = ctx
+        .write(|tx| import(tx, changed.as_bytes(), &ctx.clock))
+        .unwrap();
     assert_eq!(report.created, 0);
     assert_eq!(report.updated, 1);
-    let titles: Vec<String> = occurrences(&db).into_iter().map(|o| o.0).collect();
+    let titles: Vec<String> = occurrences(&ctx).into_iter().map(|o| o.0).collect();
     assert!(titles.contains(&"Renamed by the organizer".to_owned()));
-    let sequence: i64 = db
+    let sequence: i64 = ctx
         .read(|c| {
             Ok(c.query_row(
                 "SELECT ical_sequence FROM workshop WHERE title = 'Renamed by the organizer'",
@@ -114,7 +119,7 @@ fn a_changed_event_updates_the_workshop_and_raises_its_sequence() {
 
 #[test]
 fn our_own_export_reads_back_with_the_same_occurrences() {
-    let (_dir, db) = common::open();
+    let (_dir, ctx) = common::open();
     let input = WorkshopInput {
         title: "Study group; with a \\ and, commas 🦀".into(),
         description: "Two\nlines".into(),
@@ -139,31 +144,34 @@ fn our_own_export_reads_back_with_the_same_occurrences() {
             rule: None,
         }),
     };
-    let w = db.write(|tx| workshops::create(tx, &input)).unwrap();
+    let w = ctx
+        .write(|tx| workshops::create(tx, &input, &ctx.clock))
+        .unwrap();
     let sid = w.sessions[0].id.clone();
     // New York leaves DST on 7 November 2027: 18:30 is 22:30Z before, 23:30Z after.
-    db.write(|tx| workshops::skip_occurrence(tx, &sid, "2027-10-26T22:30:00Z"))
+    ctx.write(|tx| workshops::skip_occurrence(tx, &sid, "2027-10-26T22:30:00Z", &ctx.clock))
         .unwrap();
-    db.write(|tx| {
+    ctx.write(|tx| {
         workshops::move_occurrence(
             tx,
             &sid,
             "2027-11-09T23:30:00Z",
             "2027-11-10T18:00",
             "2027-11-10T19:30",
+            &ctx.clock,
         )
     })
     .unwrap();
     let mut ics = IcsWriter::new();
-    db.read(|c| export(c, &CalendarScope::All, jiff::Timestamp::now(), &mut ics))
+    ctx.read(|c| export(c, &CalendarScope::All, jiff::Timestamp::now(), &mut ics))
         .unwrap();
 
     let (_other_dir, other) = common::open();
     let report = other
-        .write(|tx| import(tx, ics.as_str().as_bytes()))
+        .write(|tx| import(tx, ics.as_str().as_bytes(), &ctx.clock))
         .unwrap();
     assert_eq!((report.events, report.created), (1, 1));
-    assert_eq!(occurrences(&other), occurrences(&db));
+    assert_eq!(occurrences(&other), occurrences(&ctx));
     let copy = other
         .read(|c| workshops::get(c, &occurrences_id(c)?))
         .unwrap();
@@ -180,28 +188,29 @@ fn occurrences_id(c: &rusqlite::Connection) -> guildhall_core::Result<String> {
 
 #[test]
 fn a_malformed_file_names_its_line_and_imports_nothing() {
-    let (_dir, db) = common::open();
-    db.write(|tx| import(tx, &fixture("google.ics"))).unwrap();
-    let before = occurrences(&db);
+    let (_dir, ctx) = common::open();
+    ctx.write(|tx| import(tx, &fixture("google.ics"), &ctx.clock))
+        .unwrap();
+    let before = occurrences(&ctx);
     // A good event first, then a broken one: the good one must not be kept either.
     let broken = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\n\
                   BEGIN:VEVENT\r\nUID:ok@x\r\nDTSTAMP:20240101T000000Z\r\n\
                   DTSTART:20240601T100000Z\r\nDTEND:20240601T110000Z\r\nSUMMARY:Fine\r\nEND:VEVENT\r\n\
                   BEGIN:VEVENT\r\nUID:bad@x\r\nDTSTAMP:20240101T000000Z\r\n\
                   DTSTART:2024-06-02 10:00\r\nSUMMARY:Broken\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-    match db.write(|tx| import(tx, broken.as_bytes())) {
+    match ctx.write(|tx| import(tx, broken.as_bytes(), &ctx.clock)) {
         Err(CoreError::InvalidFile { line, message }) => {
             assert_eq!(line, Some(14), "{message}");
         }
         other => panic!("expected InvalidFile, got {other:?}"),
     }
-    assert_eq!(occurrences(&db), before);
-    assert_eq!(count(&db, "workshop"), 2);
+    assert_eq!(occurrences(&ctx), before);
+    assert_eq!(count(&ctx, "workshop"), 2);
 }
 
 #[test]
 fn re_importing_our_own_export_changes_nothing_of_a_workshop_planned_here() {
-    let (_dir, db) = common::open();
+    let (_dir, ctx) = common::open();
     let input = WorkshopInput {
         title: "Kata night".into(),
         description: "Bring a laptop".into(),
@@ -220,15 +229,19 @@ fn re_importing_our_own_export_changes_nothing_of_a_workshop_planned_here() {
         }],
         series: None,
     };
-    let w = db.write(|tx| workshops::create(tx, &input)).unwrap();
-    let mut ics = IcsWriter::new();
-    db.read(|c| export(c, &CalendarScope::All, jiff::Timestamp::now(), &mut ics))
+    let w = ctx
+        .write(|tx| workshops::create(tx, &input, &ctx.clock))
         .unwrap();
-    let report = db.write(|tx| import(tx, ics.as_str().as_bytes())).unwrap();
+    let mut ics = IcsWriter::new();
+    ctx.read(|c| export(c, &CalendarScope::All, jiff::Timestamp::now(), &mut ics))
+        .unwrap();
+    let report = ctx
+        .write(|tx| import(tx, ics.as_str().as_bytes(), &ctx.clock))
+        .unwrap();
     assert_eq!(
         (report.created, report.updated, report.unchanged),
         (0, 0, 1)
     );
-    let after = db.read(|c| workshops::get(c, &w.id)).unwrap();
+    let after = ctx.read(|c| workshops::get(c, &w.id)).unwrap();
     assert_eq!(after, w, "title, venue, sequence: all as they were");
 }

@@ -9,40 +9,42 @@ use guildhall_core::members::{self, MemberInput, MemberSource};
 
 #[test]
 fn deleting_counts_one_erasure_per_month_and_source() {
-    let (_dir, db) = open();
+    let (_dir, ctx) = open();
     let a = add(
-        &db,
+        &ctx,
         MemberInput {
             name: "Ada".into(),
             ..Default::default()
         },
     );
     let b = add(
-        &db,
+        &ctx,
         MemberInput {
             name: "Bea".into(),
             ..Default::default()
         },
     );
     let c = add(
-        &db,
+        &ctx,
         MemberInput {
             name: "Cy".into(),
             ..Default::default()
         },
     );
     sql(
-        &db,
+        &ctx,
         "UPDATE member SET source = 'meetup' WHERE id = ?1",
         &c.id,
     );
     for id in [&a.id, &b.id, &c.id] {
-        db.write(|tx| members::delete(tx, id)).unwrap();
+        ctx.write(|tx| members::delete(tx, id, &ctx.clock)).unwrap();
     }
     // A failed delete counts nothing.
-    assert!(db.write(|tx| members::delete(tx, &a.id)).is_err());
+    assert!(ctx
+        .write(|tx| members::delete(tx, &a.id, &ctx.clock))
+        .is_err());
     let month = jiff::Zoned::now().strftime("%Y-%m").to_string();
-    let counts: Vec<(String, MemberSource, u32)> = db
+    let counts: Vec<(String, MemberSource, u32)> = ctx
         .read(members::erasure_counts)
         .unwrap()
         .into_iter()
@@ -59,9 +61,9 @@ fn deleting_counts_one_erasure_per_month_and_source() {
 
 #[test]
 fn an_erased_member_leaves_no_trace_in_the_file() {
-    let (dir, db) = open();
+    let (dir, ctx) = open();
     let secret = add(
-        &db,
+        &ctx,
         MemberInput {
             name: "Quetzalcoatl Xylophonist".into(),
             email: Some("quetzal.xylo@example.org".into()),
@@ -74,22 +76,23 @@ fn an_erased_member_leaves_no_trace_in_the_file() {
     // Neighbours after it, so its row shares pages with others.
     for i in 0..50 {
         add(
-            &db,
+            &ctx,
             MemberInput {
                 name: format!("Neighbour {i}"),
                 ..Default::default()
             },
         );
     }
-    db.write(|tx| members::delete(tx, &secret.id)).unwrap();
+    ctx.write(|tx| members::delete(tx, &secret.id, &ctx.clock))
+        .unwrap();
     let query = members::MemberQuery {
         text: "quetzal".into(),
         include_archived: true,
         ..Default::default()
     };
-    let found = db.read(|c| members::list(&db, c, &query)).unwrap();
+    let found = ctx.read(|c| members::list(&ctx.search, c, &query)).unwrap();
     assert_eq!(found.total, 0);
-    drop(db); // the last connection checkpoints the WAL into the file and removes it
+    drop(ctx); // the last connection checkpoints the WAL into the file and removes it
     let path = dir.path().join(guildhall_core::db::DB_FILE_NAME);
     assert!(!path.with_extension("sqlite3-wal").exists());
     let bytes = std::fs::read(&path).unwrap();

@@ -19,10 +19,10 @@ const ALL_FORMATS: [MailingListFormat; 5] = [
 
 #[test]
 fn only_consenting_active_members_with_an_email_are_ever_listed() {
-    let (_dir, db) = open();
-    community(&db);
+    let (_dir, ctx) = open();
+    community(&ctx);
     for format in ALL_FORMATS {
-        let text = everyone(&db, format);
+        let text = everyone(&ctx, format);
         for never in ["nora@", "una@", "arlo@", "Nemo", "PRIVATE NOTE"] {
             assert!(!text.contains(never), "{format:?} lists {never}:\n{text}");
         }
@@ -34,15 +34,15 @@ fn only_consenting_active_members_with_an_email_are_ever_listed() {
 
 #[test]
 fn filters_match_any_tag_and_the_role_and_the_level() {
-    let (_dir, db) = open();
-    community(&db);
+    let (_dir, ctx) = open();
+    community(&ctx);
     let plain = |tags: &[&str], role, level| {
         let filter = AudienceFilter {
             tags: tags.iter().map(|t| t.to_string()).collect(),
             role,
             level,
         };
-        export(&db, &filter, MailingListFormat::Plain)
+        export(&ctx, &filter, MailingListFormat::Plain)
     };
     // "rust" is also Nemo's tag, but Nemo has no email.
     assert_eq!(
@@ -82,7 +82,7 @@ fn filters_match_any_tag_and_the_role_and_the_level() {
         tags: vec!["nobody has this".into()],
         ..Default::default()
     };
-    let (count, csv) = export(&db, &nobody, MailingListFormat::Csv);
+    let (count, csv) = export(&ctx, &nobody, MailingListFormat::Csv);
     assert_eq!(
         (count, csv.as_str()),
         (0, "email,name,first_name,last_name,tags\r\n")
@@ -91,10 +91,10 @@ fn filters_match_any_tag_and_the_role_and_the_level() {
 
 #[test]
 fn csv_is_rfc_4180() {
-    let (_dir, db) = open();
-    community(&db);
+    let (_dir, ctx) = open();
+    community(&ctx);
     assert_eq!(
-        everyone(&db, MailingListFormat::Csv),
+        everyone(&ctx, MailingListFormat::Csv),
         "email,name,first_name,last_name,tags\r\n\
          aoife@example.com,\"Aoife \"\"Fee\"\" O'Brien\",\"Aoife \"\"Fee\"\"\",O'Brien,\"a;b, écriture\"\r\n\
          mei@example.net,\"Chen, Mei; Dr\",\"Chen, Mei;\",Dr,\r\n\
@@ -104,10 +104,10 @@ fn csv_is_rfc_4180() {
 
 #[test]
 fn mailchimp_uses_its_column_names_and_one_tags_field() {
-    let (_dir, db) = open();
-    community(&db);
+    let (_dir, ctx) = open();
+    community(&ctx);
     assert_eq!(
-        everyone(&db, MailingListFormat::Mailchimp),
+        everyone(&ctx, MailingListFormat::Mailchimp),
         "Email Address,First Name,Last Name,Tags\r\n\
          aoife@example.com,\"Aoife \"\"Fee\"\"\",O'Brien,\"a;b,écriture\"\r\n\
          mei@example.net,\"Chen, Mei;\",Dr,\r\n\
@@ -117,9 +117,9 @@ fn mailchimp_uses_its_column_names_and_one_tags_field() {
 
 #[test]
 fn listmonk_puts_tags_level_and_roles_in_json_attributes() {
-    let (_dir, db) = open();
-    community(&db);
-    let text = everyone(&db, MailingListFormat::Listmonk);
+    let (_dir, ctx) = open();
+    community(&ctx);
+    let text = everyone(&ctx, MailingListFormat::Listmonk);
     assert_eq!(
         text,
         "email,name,attributes\r\n\
@@ -137,19 +137,19 @@ fn listmonk_puts_tags_level_and_roles_in_json_attributes() {
 
 #[test]
 fn plain_is_one_line_for_bcc() {
-    let (_dir, db) = open();
-    community(&db);
+    let (_dir, ctx) = open();
+    community(&ctx);
     assert_eq!(
-        everyone(&db, MailingListFormat::Plain),
+        everyone(&ctx, MailingListFormat::Plain),
         "aoife@example.com, mei@example.net, zoe@example.org\n"
     );
 }
 
 #[test]
 fn spreadsheet_formulas_are_neutralised_in_mailing_lists_only() {
-    let (_dir, db) = open();
+    let (_dir, ctx) = open();
     add(
-        &db,
+        &ctx,
         MemberInput {
             tags: vec!["-minus".into(), "@home".into()],
             notes: "=1+1".into(),
@@ -159,14 +159,14 @@ fn spreadsheet_formulas_are_neutralised_in_mailing_lists_only() {
             )
         },
     );
-    let (_, csv) = export(&db, &AudienceFilter::default(), MailingListFormat::Csv);
+    let (_, csv) = export(&ctx, &AudienceFilter::default(), MailingListFormat::Csv);
     assert_eq!(
         csv.lines().nth(1).unwrap(),
         "'+1@example.org,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",\
          \"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",,\"'-minus, @home\""
     );
     let (_, mailchimp) = export(
-        &db,
+        &ctx,
         &AudienceFilter::default(),
         MailingListFormat::Mailchimp,
     );
@@ -174,7 +174,11 @@ fn spreadsheet_formulas_are_neutralised_in_mailing_lists_only() {
         mailchimp.lines().nth(1).unwrap(),
         "'+1@example.org,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",,\"'-minus,@home\""
     );
-    let (_, listmonk) = export(&db, &AudienceFilter::default(), MailingListFormat::Listmonk);
+    let (_, listmonk) = export(
+        &ctx,
+        &AudienceFilter::default(),
+        MailingListFormat::Listmonk,
+    );
     assert!(listmonk.contains("\r\n'+1@example.org,\"'=HYPERLINK("));
     for cell in ["=", "+", "-", "@", "\t", "\r"] {
         let value = format!("{cell}x");
@@ -190,7 +194,7 @@ fn spreadsheet_formulas_are_neutralised_in_mailing_lists_only() {
 
     // The backup keeps values exactly as stored, so that it reads back unchanged.
     let mut out = Vec::new();
-    db.read(|c| members::all_members_csv(c, &mut out)).unwrap();
+    ctx.read(|c| members::all_members_csv(c, &mut out)).unwrap();
     let backup = String::from_utf8(out).unwrap();
     assert!(
         backup.contains(",\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",+1@example.org,")
@@ -200,9 +204,9 @@ fn spreadsheet_formulas_are_neutralised_in_mailing_lists_only() {
 
 #[test]
 fn the_backup_has_every_member_and_every_field() {
-    let (_dir, db) = open();
+    let (_dir, ctx) = open();
     let m = add(
-        &db,
+        &ctx,
         MemberInput {
             name: "Zoë van der Berg".into(),
             email: Some("Zoe@Example.org".into()),
@@ -217,7 +221,7 @@ fn the_backup_has_every_member_and_every_field() {
         },
     );
     sql(
-        &db,
+        &ctx,
         "UPDATE member SET unsubscribed_at = '2025-05-01T09:00:00Z',
                 profile_url = 'https://www.meetup.com/members/42/', source = 'meetup',
                 created_at = '2024-11-05T18:00:00Z', updated_at = '2025-05-01T09:00:00Z',
@@ -226,7 +230,7 @@ fn the_backup_has_every_member_and_every_field() {
         &m.id,
     );
     add(
-        &db,
+        &ctx,
         MemberInput {
             name: "Ada".into(),
             ..Default::default()
@@ -234,7 +238,7 @@ fn the_backup_has_every_member_and_every_field() {
     );
 
     let mut out = Vec::new();
-    let count = db.read(|c| members::all_members_csv(c, &mut out)).unwrap();
+    let count = ctx.read(|c| members::all_members_csv(c, &mut out)).unwrap();
     assert_eq!(count, 2, "archived members are in the backup");
     let text = String::from_utf8(out).unwrap();
     let mut lines = text.split_inclusive("\r\n");

@@ -15,12 +15,13 @@ use std::sync::atomic::AtomicBool;
 
 use guildhall_core::members::import::{ImportOptions, ImportPreview, ImportReport, MemberField};
 use guildhall_core::members::{self, Member, MemberQuery};
-use guildhall_core::{Database, Result};
+use guildhall_core::Clock;
+use guildhall_core::{Context, Result};
 
-fn open() -> (tempfile::TempDir, Database) {
+fn open() -> (tempfile::TempDir, Context) {
     let dir = tempfile::tempdir().unwrap();
-    let db = Database::open_in(dir.path()).unwrap();
-    (dir, db)
+    let ctx = Context::open_in(dir.path(), Clock::system()).unwrap();
+    (dir, ctx)
 }
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -31,20 +32,27 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-fn try_preview(db: &Database, bytes: &[u8]) -> Result<ImportPreview> {
-    db.read(|c| members::import::preview(c, bytes, None))
+fn try_preview(ctx: &Context, bytes: &[u8]) -> Result<ImportPreview> {
+    ctx.read(|c| members::import::preview(c, bytes, None))
 }
 
-fn preview(db: &Database, bytes: &[u8]) -> ImportPreview {
-    try_preview(db, bytes).unwrap()
+fn preview(ctx: &Context, bytes: &[u8]) -> ImportPreview {
+    try_preview(ctx, bytes).unwrap()
 }
 
-fn try_import(db: &Database, bytes: &[u8], options: &ImportOptions) -> Result<ImportReport> {
-    members::import::import(db, bytes, options, &mut |_| {}, &AtomicBool::new(false))
+fn try_import(ctx: &Context, bytes: &[u8], options: &ImportOptions) -> Result<ImportReport> {
+    members::import::import(
+        &ctx.db,
+        &ctx.clock,
+        bytes,
+        options,
+        &mut |_| {},
+        &AtomicBool::new(false),
+    )
 }
 
-fn import(db: &Database, bytes: &[u8]) -> ImportReport {
-    try_import(db, bytes, &ImportOptions::default()).unwrap()
+fn import(ctx: &Context, bytes: &[u8]) -> ImportReport {
+    try_import(ctx, bytes, &ImportOptions::default()).unwrap()
 }
 
 /// (new, updated, unchanged, rejected)
@@ -68,7 +76,7 @@ fn field_of(preview: &ImportPreview, header: &str) -> Option<MemberField> {
 
 /// Every member, archived ones too, sorted by name.
 /// Every member, page by page (a page holds at most 1,000).
-fn all(db: &Database) -> Vec<Member> {
+fn all(ctx: &Context) -> Vec<Member> {
     let mut everyone = Vec::new();
     loop {
         let query = MemberQuery {
@@ -77,7 +85,10 @@ fn all(db: &Database) -> Vec<Member> {
             limit: Some(1_000),
             ..Default::default()
         };
-        let page = db.read(|c| members::list(db, c, &query)).unwrap().members;
+        let page = ctx
+            .read(|c| members::list(&ctx.search, c, &query))
+            .unwrap()
+            .members;
         if page.is_empty() {
             return everyone;
         }
@@ -85,16 +96,16 @@ fn all(db: &Database) -> Vec<Member> {
     }
 }
 
-fn by_name(db: &Database, name: &str) -> Member {
-    all(db)
+fn by_name(ctx: &Context, name: &str) -> Member {
+    all(ctx)
         .into_iter()
         .find(|m| m.name == name)
         .unwrap_or_else(|| panic!("no member named {name}"))
 }
 
 /// Every row of every table an import may write, to prove that one wrote nothing.
-fn dump(db: &Database) -> Vec<String> {
-    let conn = db.connection().unwrap();
+fn dump(ctx: &Context) -> Vec<String> {
+    let conn = ctx.db.connection().unwrap();
     let mut out = Vec::new();
     for table in ["member", "member_role", "member_tag", "import_mapping"] {
         let mut stmt = conn

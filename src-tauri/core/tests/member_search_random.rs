@@ -4,7 +4,8 @@
 
 use guildhall_core::members::{self, MemberInput, MemberQuery};
 use guildhall_core::text::fold;
-use guildhall_core::Database;
+use guildhall_core::Clock;
+use guildhall_core::Context;
 
 /// A small xorshift generator: the same members and queries on every run.
 struct Rng(u64);
@@ -69,9 +70,9 @@ fn reference(rows: &[(String, String, String, bool)], query: &MemberQuery) -> (V
 #[test]
 fn the_index_agrees_with_a_naive_scan_on_random_members_and_queries() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Database::open_in(dir.path()).unwrap();
+    let ctx = Context::open_in(dir.path(), Clock::system()).unwrap();
     let mut rng = Rng(0x0dd_5eed_2024);
-    db.write(|tx| {
+    ctx.write(|tx| {
         for i in 0..2_000 {
             let name = format!("{} {}", word(&mut rng), word(&mut rng));
             let tags = (0..rng.below(3))
@@ -86,16 +87,17 @@ fn the_index_agrees_with_a_naive_scan_on_random_members_and_queries() {
                     tags,
                     ..Default::default()
                 },
+                &ctx.clock,
             )?
             .id;
             if rng.below(7) == 0 {
-                members::archive(tx, &id)?;
+                members::archive(tx, &id, &ctx.clock)?;
             }
         }
         Ok(())
     })
     .unwrap();
-    let rows: Vec<(String, String, String, bool)> = db
+    let rows: Vec<(String, String, String, bool)> = ctx
         .read(|c| {
             let mut stmt = c.prepare(
                 "SELECT id, name_key, search_text, archived_at IS NOT NULL FROM member
@@ -129,7 +131,7 @@ fn the_index_agrees_with_a_naive_scan_on_random_members_and_queries() {
             offset: (rng.below(3) == 0).then(|| rng.below(50) as u32),
             limit: Some(1 + rng.below(80) as u32),
         };
-        let got = db.read(|c| members::list(&db, c, &q)).unwrap();
+        let got = ctx.read(|c| members::list(&ctx.search, c, &q)).unwrap();
         let (ids, total) = reference(&rows, &q);
         let got_ids: Vec<String> = got.members.into_iter().map(|m| m.id).collect();
         assert_eq!((got_ids, got.total), (ids, total), "{q:?}");

@@ -2,12 +2,13 @@
 #![allow(clippy::unwrap_used)] // test helpers: a panic is a failed test with its line
 
 use guildhall_core::members::{self, demo, MemberInput, MemberQuery, PracticeLevel, Role};
-use guildhall_core::{CoreError, Database};
+use guildhall_core::Clock;
+use guildhall_core::{Context, CoreError};
 
-fn open() -> (tempfile::TempDir, Database) {
+fn open() -> (tempfile::TempDir, Context) {
     let dir = tempfile::tempdir().unwrap();
-    let db = Database::open_in(dir.path()).unwrap();
-    (dir, db)
+    let ctx = Context::open_in(dir.path(), Clock::system()).unwrap();
+    (dir, ctx)
 }
 
 fn input(name: &str, email: Option<&str>) -> MemberInput {
@@ -18,12 +19,12 @@ fn input(name: &str, email: Option<&str>) -> MemberInput {
     }
 }
 
-fn search(db: &Database, text: &str) -> Vec<String> {
+fn search(ctx: &Context, text: &str) -> Vec<String> {
     let query = MemberQuery {
         text: text.into(),
         ..Default::default()
     };
-    db.read(|c| members::list(db, c, &query))
+    ctx.read(|c| members::list(&ctx.search, c, &query))
         .unwrap()
         .members
         .into_iter()
@@ -33,8 +34,8 @@ fn search(db: &Database, text: &str) -> Vec<String> {
 
 #[test]
 fn create_then_read_back_every_field() {
-    let (_dir, db) = open();
-    let created = db
+    let (_dir, ctx) = open();
+    let created = ctx
         .write(|tx| {
             members::create(
                 tx,
@@ -50,6 +51,7 @@ fn create_then_read_back_every_field() {
                     joined_on: Some("2024-11-05".into()),
                     notes: "Brings the projector.".into(),
                 },
+                &ctx.clock,
             )
         })
         .unwrap();
@@ -64,20 +66,26 @@ fn create_then_read_back_every_field() {
     assert_eq!(created.created_at, created.updated_at);
 
     // A second connection (a fresh open of the same file) sees the same member.
-    drop(db);
-    let db = Database::open_in(_dir.path()).unwrap();
-    let again = db.read(|c| members::get(c, &created.id)).unwrap();
+    drop(ctx);
+    let ctx = Context::open_in(_dir.path(), Clock::system()).unwrap();
+    let again = ctx.read(|c| members::get(c, &created.id)).unwrap();
     assert_eq!(again, created);
 }
 
 #[test]
 fn emails_are_unique_case_insensitively_and_nothing_changes_on_refusal() {
-    let (_dir, db) = open();
-    let ada = db
-        .write(|tx| members::create(tx, &input("Ada", Some("ada@example.org"))))
+    let (_dir, ctx) = open();
+    let ada = ctx
+        .write(|tx| members::create(tx, &input("Ada", Some("ada@example.org")), &ctx.clock))
         .unwrap();
-    let err = db
-        .write(|tx| members::create(tx, &input("Imposter", Some("  ADA@example.ORG"))))
+    let err = ctx
+        .write(|tx| {
+            members::create(
+                tx,
+                &input("Imposter", Some("  ADA@example.ORG")),
+                &ctx.clock,
+            )
+        })
         .unwrap_err();
     match err {
         CoreError::DuplicateEmail {
@@ -90,34 +98,35 @@ fn emails_are_unique_case_insensitively_and_nothing_changes_on_refusal() {
         }
         other => panic!("expected DuplicateEmail, got {other:?}"),
     }
-    let grace = db
-        .write(|tx| members::create(tx, &input("Grace", Some("grace@example.org"))))
+    let grace = ctx
+        .write(|tx| members::create(tx, &input("Grace", Some("grace@example.org")), &ctx.clock))
         .unwrap();
-    let err = db
+    let err = ctx
         .write(|tx| {
             members::update(
                 tx,
                 &grace.id,
                 &input("Grace Hopper", Some("Ada@Example.org")),
+                &ctx.clock,
             )
         })
         .unwrap_err();
     assert!(matches!(err, CoreError::DuplicateEmail { .. }));
-    let unchanged = db.read(|c| members::get(c, &grace.id)).unwrap();
+    let unchanged = ctx.read(|c| members::get(c, &grace.id)).unwrap();
     assert_eq!(unchanged, grace);
     // Members without email do not collide with each other.
-    db.write(|tx| members::create(tx, &input("No Mail 1", None)))
+    ctx.write(|tx| members::create(tx, &input("No Mail 1", None), &ctx.clock))
         .unwrap();
-    db.write(|tx| members::create(tx, &input("No Mail 2", None)))
+    ctx.write(|tx| members::create(tx, &input("No Mail 2", None), &ctx.clock))
         .unwrap();
 }
 
 #[test]
 fn a_database_constraint_backs_up_the_duplicate_check() {
-    let (_dir, db) = open();
-    db.write(|tx| members::create(tx, &input("Ada", Some("ada@example.org"))))
+    let (_dir, ctx) = open();
+    ctx.write(|tx| members::create(tx, &input("Ada", Some("ada@example.org")), &ctx.clock))
         .unwrap();
-    let err = db
+    let err = ctx
         .write(|tx| {
             tx.execute(
                 "INSERT INTO member (id, name, email, email_key, check_in_code, name_key, search_text, created_at, updated_at)
@@ -132,14 +141,16 @@ fn a_database_constraint_backs_up_the_duplicate_check() {
 
 #[test]
 fn update_keeps_identity_and_moves_updated_at_forward() {
-    let (_dir, db) = open();
-    let ada = db
-        .write(|tx| members::create(tx, &input("Ada", Some("ada@example.org"))))
+    let (_dir, ctx) = open();
+    let ada = ctx
+        .write(|tx| members::create(tx, &input("Ada", Some("ada@example.org")), &ctx.clock))
         .unwrap();
     let mut edit = input("Ada Lovelace", Some("ada@example.org"));
     edit.email_consent = true;
     edit.tags = vec!["math".into()];
-    let updated = db.write(|tx| members::update(tx, &ada.id, &edit)).unwrap();
+    let updated = ctx
+        .write(|tx| members::update(tx, &ada.id, &edit, &ctx.clock))
+        .unwrap();
     assert_eq!(updated.id, ada.id);
     assert_eq!(updated.check_in_code, ada.check_in_code);
     assert_eq!(updated.created_at, ada.created_at);
@@ -153,18 +164,20 @@ fn update_keeps_identity_and_moves_updated_at_forward() {
     );
 
     edit.email_consent = false;
-    let withdrawn = db.write(|tx| members::update(tx, &ada.id, &edit)).unwrap();
+    let withdrawn = ctx
+        .write(|tx| members::update(tx, &ada.id, &edit, &ctx.clock))
+        .unwrap();
     assert_eq!(withdrawn.consent_on, None);
 
-    let err = db
-        .write(|tx| members::update(tx, "mem_missing", &edit))
+    let err = ctx
+        .write(|tx| members::update(tx, "mem_missing", &edit, &ctx.clock))
         .unwrap_err();
     assert!(matches!(err, CoreError::NotFound { .. }));
 }
 
 #[test]
 fn search_as_you_type_ignores_accents_and_case_and_matches_tags_and_email() {
-    let (_dir, db) = open();
+    let (_dir, ctx) = open();
     for (name, email, tag) in [
         ("Zoë Müller", "zoe@example.org", "rust"),
         ("Jonas Becker", "jb@example.com", "design"),
@@ -173,60 +186,62 @@ fn search_as_you_type_ignores_accents_and_case_and_matches_tags_and_email() {
     ] {
         let mut i = input(name, Some(email));
         i.tags = vec![tag.into()];
-        db.write(|tx| members::create(tx, &i)).unwrap();
+        ctx.write(|tx| members::create(tx, &i, &ctx.clock)).unwrap();
     }
-    assert_eq!(search(&db, "zoe"), vec!["Zoë Müller"]);
-    assert_eq!(search(&db, "MULLER"), vec!["Zoë Müller"]);
-    assert_eq!(search(&db, "mül"), vec!["Zoë Müller"]);
+    assert_eq!(search(&ctx, "zoe"), vec!["Zoë Müller"]);
+    assert_eq!(search(&ctx, "MULLER"), vec!["Zoë Müller"]);
+    assert_eq!(search(&ctx, "mül"), vec!["Zoë Müller"]);
     assert_eq!(
-        search(&db, "zo"),
+        search(&ctx, "zo"),
         vec!["Zoë Müller"],
         "short words match name starts"
     );
     assert_eq!(
-        search(&db, "mu"),
+        search(&ctx, "mu"),
         Vec::<String>::new(),
         "…not the middle of a name"
     );
-    assert_eq!(search(&db, "jonas be"), vec!["Jonas Becker"]);
-    assert_eq!(search(&db, "example.com"), vec!["Jonas Becker"]);
-    assert_eq!(search(&db, "data sci"), vec!["Amara Okafor"]);
-    assert_eq!(search(&db, "design jonas"), vec!["Jonas Becker"]);
+    assert_eq!(search(&ctx, "jonas be"), vec!["Jonas Becker"]);
+    assert_eq!(search(&ctx, "example.com"), vec!["Jonas Becker"]);
+    assert_eq!(search(&ctx, "data sci"), vec!["Amara Okafor"]);
+    assert_eq!(search(&ctx, "design jonas"), vec!["Jonas Becker"]);
     assert_eq!(
-        search(&db, "0%"),
+        search(&ctx, "0%"),
         Vec::<String>::new(),
         "% is not a wildcard"
     );
-    assert_eq!(search(&db, "100%"), vec!["100% Pure_Name"]);
-    assert_eq!(search(&db, "e_n"), vec!["100% Pure_Name"]);
+    assert_eq!(search(&ctx, "100%"), vec!["100% Pure_Name"]);
+    assert_eq!(search(&ctx, "e_n"), vec!["100% Pure_Name"]);
     assert_eq!(
-        search(&db, "pure e_"),
+        search(&ctx, "pure e_"),
         vec!["100% Pure_Name"],
         "_ is not a wildcard"
     );
-    assert_eq!(search(&db, "pure x_"), Vec::<String>::new());
+    assert_eq!(search(&ctx, "pure x_"), Vec::<String>::new());
     assert_eq!(
-        search(&db, r#"pure" OR "jonas"#),
+        search(&ctx, r#"pure" OR "jonas"#),
         Vec::<String>::new(),
         "typed text is not FTS syntax"
     );
-    assert!(search(&db, "nobody").is_empty());
-    assert_eq!(search(&db, "").len(), 4);
+    assert!(search(&ctx, "nobody").is_empty());
+    assert_eq!(search(&ctx, "").len(), 4);
 }
 
 #[test]
 fn archive_hides_restore_undoes_delete_erases() {
-    let (_dir, db) = open();
-    let ada = db
-        .write(|tx| members::create(tx, &input("Ada", None)))
+    let (_dir, ctx) = open();
+    let ada = ctx
+        .write(|tx| members::create(tx, &input("Ada", None), &ctx.clock))
         .unwrap();
-    let archived = db.write(|tx| members::archive(tx, &ada.id)).unwrap();
+    let archived = ctx
+        .write(|tx| members::archive(tx, &ada.id, &ctx.clock))
+        .unwrap();
     assert!(archived.archived_at.is_some());
-    assert!(search(&db, "ada").is_empty());
-    let all = db
+    assert!(search(&ctx, "ada").is_empty());
+    let all = ctx
         .read(|c| {
             members::list(
-                &db,
+                &ctx.search,
                 c,
                 &MemberQuery {
                     text: "ada".into(),
@@ -237,35 +252,40 @@ fn archive_hides_restore_undoes_delete_erases() {
         })
         .unwrap();
     assert_eq!(all.total, 1);
-    let counts = db.read(members::counts).unwrap();
+    let counts = ctx.read(members::counts).unwrap();
     assert_eq!((counts.active, counts.archived), (0, 1));
 
-    let restored = db.write(|tx| members::restore(tx, &ada.id)).unwrap();
+    let restored = ctx
+        .write(|tx| members::restore(tx, &ada.id, &ctx.clock))
+        .unwrap();
     assert_eq!(restored.archived_at, None);
-    assert_eq!(search(&db, "ada"), vec!["Ada"]);
+    assert_eq!(search(&ctx, "ada"), vec!["Ada"]);
 
-    db.write(|tx| members::delete(tx, &ada.id)).unwrap();
-    assert!(search(&db, "ada").is_empty());
-    let leftovers: i64 = db
+    ctx.write(|tx| members::delete(tx, &ada.id, &ctx.clock))
+        .unwrap();
+    assert!(search(&ctx, "ada").is_empty());
+    let leftovers: i64 = ctx
         .read(|c| Ok(c.query_row("SELECT count(*) FROM member_role", [], |r| r.get(0))?))
         .unwrap();
     assert_eq!(leftovers, 0);
-    let err = db.write(|tx| members::delete(tx, &ada.id)).unwrap_err();
+    let err = ctx
+        .write(|tx| members::delete(tx, &ada.id, &ctx.clock))
+        .unwrap_err();
     assert!(matches!(err, CoreError::NotFound { .. }));
 }
 
 #[test]
 fn validation_errors_name_their_field_and_write_nothing() {
-    let (_dir, db) = open();
-    let err = db
-        .write(|tx| members::create(tx, &input("Ada", Some("not-an-email"))))
+    let (_dir, ctx) = open();
+    let err = ctx
+        .write(|tx| members::create(tx, &input("Ada", Some("not-an-email")), &ctx.clock))
         .unwrap_err();
     assert!(
         matches!(err, CoreError::Validation { field: "email", .. }),
         "{err:?}"
     );
     assert_eq!(
-        db.read(|c| members::list(&db, c, &MemberQuery::default()))
+        ctx.read(|c| members::list(&ctx.search, c, &MemberQuery::default()))
             .unwrap()
             .total,
         0
@@ -274,24 +294,33 @@ fn validation_errors_name_their_field_and_write_nothing() {
 
 #[test]
 fn demo_community_loads_once_and_leaves_real_members_when_removed() {
-    let (_dir, db) = open();
+    let (_dir, ctx) = open();
     // A real member who happens to use one of the demo addresses keeps it.
     let first_demo_email = demo::community().into_iter().find_map(|m| m.email).unwrap();
-    let real = db
-        .write(|tx| members::create(tx, &input("Real Person", Some(&first_demo_email))))
+    let real = ctx
+        .write(|tx| {
+            members::create(
+                tx,
+                &input("Real Person", Some(&first_demo_email)),
+                &ctx.clock,
+            )
+        })
         .unwrap();
 
-    let status = db.write(demo::load).unwrap();
+    let status = ctx
+        .write(|tx| guildhall_core::demo::load(tx, &ctx.clock))
+        .unwrap();
     assert_eq!(status.demo_members as usize, demo::DEMO_SIZE);
     assert_eq!(status.own_members, 1);
     assert_eq!(
-        db.write(demo::load).unwrap(),
+        ctx.write(|tx| guildhall_core::demo::load(tx, &ctx.clock))
+            .unwrap(),
         status,
         "loading twice adds nothing"
     );
-    assert!(search(&db, "zoe").len() >= 2, "the demo has a few Zoës");
+    assert!(search(&ctx, "zoe").len() >= 2, "the demo has a few Zoës");
 
-    let status = db.write(demo::remove).unwrap();
+    let status = ctx.write(guildhall_core::demo::remove).unwrap();
     assert_eq!((status.demo_members, status.own_members), (0, 1));
-    assert_eq!(db.read(|c| members::get(c, &real.id)).unwrap(), real);
+    assert_eq!(ctx.read(|c| members::get(c, &real.id)).unwrap(), real);
 }

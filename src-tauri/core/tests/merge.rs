@@ -9,12 +9,12 @@ use guildhall_core::members::{
     self, AudienceFilter, MailingListFormat, Member, MemberInput, MemberQuery, MergeChoices,
     MergeSide, PracticeLevel, Role,
 };
-use guildhall_core::{CoreError, Database};
+use guildhall_core::{Context, CoreError};
 
 /// Two records of Zoë: the one to keep has less, the other has more and older history.
-fn two_zoes(db: &Database) -> (Member, Member) {
+fn two_zoes(ctx: &Context) -> (Member, Member) {
     let keep = add(
-        db,
+        ctx,
         MemberInput {
             name: "Zoë Berg".into(),
             email: Some("zoe@example.org".into()),
@@ -26,7 +26,7 @@ fn two_zoes(db: &Database) -> (Member, Member) {
         },
     );
     let other = add(
-        db,
+        ctx,
         MemberInput {
             name: "Zoe van der Berg".into(),
             email: Some("zoe.berg@example.com".into()),
@@ -41,13 +41,13 @@ fn two_zoes(db: &Database) -> (Member, Member) {
         },
     );
     sql(
-        db,
+        ctx,
         "UPDATE member SET profile_url = 'https://www.meetup.com/members/7/' WHERE id = ?1",
         &other.id,
     );
-    db.write(|tx| Ok(tx.execute("UPDATE member SET updated_at = '2020-01-01T00:00:00Z'", [])?))
+    ctx.write(|tx| Ok(tx.execute("UPDATE member SET updated_at = '2020-01-01T00:00:00Z'", [])?))
         .unwrap();
-    (get(db, &keep.id), get(db, &other.id))
+    (get(ctx, &keep.id), get(ctx, &other.id))
 }
 
 fn diff(
@@ -70,9 +70,9 @@ fn diff(
 
 #[test]
 fn the_preview_shows_differences_and_defaults() {
-    let (_dir, db) = open();
-    let (keep, other) = two_zoes(&db);
-    let preview = db
+    let (_dir, ctx) = open();
+    let (keep, other) = two_zoes(&ctx);
+    let preview = ctx
         .read(|c| members::merge_preview(c, &keep.id, &other.id))
         .unwrap();
     use MergeSide::{Keep, Other};
@@ -148,10 +148,18 @@ fn the_preview_shows_differences_and_defaults() {
 
 #[test]
 fn merging_with_defaults_keeps_identity_and_fills_gaps() {
-    let (_dir, db) = open();
-    let (keep, other) = two_zoes(&db);
-    let merged = db
-        .write(|tx| members::merge(tx, &keep.id, &other.id, &MergeChoices::default()))
+    let (_dir, ctx) = open();
+    let (keep, other) = two_zoes(&ctx);
+    let merged = ctx
+        .write(|tx| {
+            members::merge(
+                tx,
+                &keep.id,
+                &other.id,
+                &MergeChoices::default(),
+                &ctx.clock,
+            )
+        })
         .unwrap();
     assert_eq!(merged.id, keep.id);
     assert_eq!(merged.check_in_code, keep.check_in_code);
@@ -174,27 +182,27 @@ fn merging_with_defaults_keeps_identity_and_fills_gaps() {
     assert_ne!(merged.updated_at, keep.updated_at, "updated_at moves");
     assert_eq!(merged.created_at, keep.created_at);
 
-    let err = db.read(|c| members::get(c, &other.id)).unwrap_err();
+    let err = ctx.read(|c| members::get(c, &other.id)).unwrap_err();
     assert!(matches!(err, CoreError::NotFound { .. }), "{err:?}");
     assert!(
-        db.read(members::erasure_counts).unwrap().is_empty(),
+        ctx.read(members::erasure_counts).unwrap().is_empty(),
         "a merge is not an erasure"
     );
 }
 
-fn search(db: &Database, text: &str) -> Vec<String> {
+fn search(ctx: &Context, text: &str) -> Vec<String> {
     let query = MemberQuery {
         text: text.into(),
         ..Default::default()
     };
-    let list = db.read(|c| members::list(db, c, &query)).unwrap();
+    let list = ctx.read(|c| members::list(&ctx.search, c, &query)).unwrap();
     list.members.into_iter().map(|m| m.id).collect()
 }
 
 #[test]
 fn choices_pick_a_side_and_search_follows() {
-    let (_dir, db) = open();
-    let (keep, other) = two_zoes(&db);
+    let (_dir, ctx) = open();
+    let (keep, other) = two_zoes(&ctx);
     let choices = MergeChoices {
         name: Some(MergeSide::Other),
         email: Some(MergeSide::Other),
@@ -202,8 +210,8 @@ fn choices_pick_a_side_and_search_follows() {
         practice_level: Some(MergeSide::Other),
         profile_url: None,
     };
-    let merged = db
-        .write(|tx| members::merge(tx, &keep.id, &other.id, &choices))
+    let merged = ctx
+        .write(|tx| members::merge(tx, &keep.id, &other.id, &choices, &ctx.clock))
         .unwrap();
     assert_eq!(merged.name, "Zoe van der Berg");
     assert_eq!(merged.email.as_deref(), Some("zoe.berg@example.com"));
@@ -214,10 +222,10 @@ fn choices_pick_a_side_and_search_follows() {
     assert_eq!(merged.consent_on.as_deref(), Some("2023-02-01"));
 
     // name_key and search_text are in step: found by the new name and address, not the old.
-    assert_eq!(search(&db, "van der"), vec![keep.id.clone()]);
-    assert_eq!(search(&db, "zoe.berg@"), vec![keep.id.clone()]);
-    assert!(search(&db, "zoe@example.org").is_empty());
-    let name_key: String = db
+    assert_eq!(search(&ctx, "van der"), vec![keep.id.clone()]);
+    assert_eq!(search(&ctx, "zoe.berg@"), vec![keep.id.clone()]);
+    assert!(search(&ctx, "zoe@example.org").is_empty());
+    let name_key: String = ctx
         .read(|c| {
             Ok(c.query_row(
                 "SELECT name_key FROM member WHERE id = ?1",
@@ -229,7 +237,7 @@ fn choices_pick_a_side_and_search_follows() {
     assert_eq!(name_key, "zoe van der berg");
 
     // The address moved without breaking uniqueness, and it is still unique afterwards.
-    let err = db
+    let err = ctx
         .write(|tx| {
             members::create(
                 tx,
@@ -238,6 +246,7 @@ fn choices_pick_a_side_and_search_follows() {
                     email: Some("ZOE.BERG@example.com".into()),
                     ..Default::default()
                 },
+                &ctx.clock,
             )
         })
         .unwrap_err();
@@ -249,7 +258,7 @@ fn choices_pick_a_side_and_search_follows() {
 
 #[test]
 fn an_unsubscription_on_either_side_wins_and_the_later_is_kept() {
-    let (_dir, db) = open();
+    let (_dir, ctx) = open();
     let consenting = |name: &str, email: &str| MemberInput {
         name: name.into(),
         email: Some(email.into()),
@@ -257,14 +266,14 @@ fn an_unsubscription_on_either_side_wins_and_the_later_is_kept() {
         consent_on: Some("2024-01-01".into()),
         ..Default::default()
     };
-    let keep = add(&db, consenting("Ada", "ada@example.org"));
-    let other = add(&db, consenting("Ada L.", "ada.l@example.org"));
+    let keep = add(&ctx, consenting("Ada", "ada@example.org"));
+    let other = add(&ctx, consenting("Ada L.", "ada.l@example.org"));
     sql(
-        &db,
+        &ctx,
         "UPDATE member SET unsubscribed_at = '2025-06-01T08:00:00Z' WHERE id = ?1",
         &other.id,
     );
-    let preview = db
+    let preview = ctx
         .read(|c| members::merge_preview(c, &keep.id, &other.id))
         .unwrap();
     assert!(preview.consent.email_consent);
@@ -272,15 +281,23 @@ fn an_unsubscription_on_either_side_wins_and_the_later_is_kept() {
         preview.consent.unsubscribed_at.as_deref(),
         Some("2025-06-01T08:00:00Z")
     );
-    let merged = db
-        .write(|tx| members::merge(tx, &keep.id, &other.id, &MergeChoices::default()))
+    let merged = ctx
+        .write(|tx| {
+            members::merge(
+                tx,
+                &keep.id,
+                &other.id,
+                &MergeChoices::default(),
+                &ctx.clock,
+            )
+        })
         .unwrap();
     assert_eq!(
         merged.unsubscribed_at.as_deref(),
         Some("2025-06-01T08:00:00Z")
     );
     let mut out = Vec::new();
-    let listed = db
+    let listed = ctx
         .read(|c| {
             members::mailing_list(
                 c,
@@ -296,14 +313,22 @@ fn an_unsubscription_on_either_side_wins_and_the_later_is_kept() {
     );
 
     // Both unsubscribed: the later of the two.
-    let third = add(&db, consenting("Ada Lovelace", "lovelace@example.org"));
+    let third = add(&ctx, consenting("Ada Lovelace", "lovelace@example.org"));
     sql(
-        &db,
+        &ctx,
         "UPDATE member SET unsubscribed_at = '2025-01-01T08:00:00Z' WHERE id = ?1",
         &third.id,
     );
-    let merged = db
-        .write(|tx| members::merge(tx, &third.id, &keep.id, &MergeChoices::default()))
+    let merged = ctx
+        .write(|tx| {
+            members::merge(
+                tx,
+                &third.id,
+                &keep.id,
+                &MergeChoices::default(),
+                &ctx.clock,
+            )
+        })
         .unwrap();
     assert_eq!(
         merged.unsubscribed_at.as_deref(),
@@ -313,21 +338,30 @@ fn an_unsubscription_on_either_side_wins_and_the_later_is_kept() {
 
 #[test]
 fn the_merged_member_is_active_when_either_was() {
-    let (_dir, db) = open();
-    let (keep, other) = two_zoes(&db);
-    db.write(|tx| members::archive(tx, &keep.id)).unwrap();
-    let merged = db
-        .write(|tx| members::merge(tx, &keep.id, &other.id, &MergeChoices::default()))
+    let (_dir, ctx) = open();
+    let (keep, other) = two_zoes(&ctx);
+    ctx.write(|tx| members::archive(tx, &keep.id, &ctx.clock))
+        .unwrap();
+    let merged = ctx
+        .write(|tx| {
+            members::merge(
+                tx,
+                &keep.id,
+                &other.id,
+                &MergeChoices::default(),
+                &ctx.clock,
+            )
+        })
         .unwrap();
     assert_eq!(merged.archived_at, None);
 }
 
 #[test]
 fn merging_with_itself_or_a_missing_member_is_refused_and_changes_nothing() {
-    let (_dir, db) = open();
-    let (keep, other) = two_zoes(&db);
-    let err = db
-        .write(|tx| members::merge(tx, &keep.id, &keep.id, &MergeChoices::default()))
+    let (_dir, ctx) = open();
+    let (keep, other) = two_zoes(&ctx);
+    let err = ctx
+        .write(|tx| members::merge(tx, &keep.id, &keep.id, &MergeChoices::default(), &ctx.clock))
         .unwrap_err();
     assert!(
         matches!(
@@ -340,7 +374,7 @@ fn merging_with_itself_or_a_missing_member_is_refused_and_changes_nothing() {
         "{err:?}"
     );
     assert!(err.to_string().contains("itself"));
-    let err = db
+    let err = ctx
         .read(|c| members::merge_preview(c, &keep.id, &keep.id))
         .unwrap_err();
     assert!(matches!(err, CoreError::Validation { .. }), "{err:?}");
@@ -349,14 +383,14 @@ fn merging_with_itself_or_a_missing_member_is_refused_and_changes_nothing() {
         (keep.id.as_str(), "mem_MISSING"),
         ("mem_MISSING", other.id.as_str()),
     ] {
-        let err = db
-            .write(|tx| members::merge(tx, a, b, &MergeChoices::default()))
+        let err = ctx
+            .write(|tx| members::merge(tx, a, b, &MergeChoices::default(), &ctx.clock))
             .unwrap_err();
         assert!(
             matches!(&err, CoreError::NotFound { id, .. } if id == "mem_MISSING"),
             "{err:?}"
         );
     }
-    assert_eq!(get(&db, &keep.id), keep);
-    assert_eq!(get(&db, &other.id), other);
+    assert_eq!(get(&ctx, &keep.id), keep);
+    assert_eq!(get(&ctx, &other.id), other);
 }

@@ -5,22 +5,27 @@ use std::sync::atomic::AtomicBool;
 
 use guildhall_core::members::import::{self, ImportFormat, ImportOptions};
 use guildhall_core::members::{self, demo, MemberInput, MemberQuery, PracticeLevel, Role};
-use guildhall_core::Database;
+use guildhall_core::Clock;
+use guildhall_core::Context;
 
-fn everyone(db: &Database) -> Vec<members::Member> {
+fn everyone(ctx: &Context) -> Vec<members::Member> {
     let query = MemberQuery {
         include_archived: true,
         limit: Some(1_000),
         ..Default::default()
     };
-    db.read(|c| members::list(db, c, &query)).unwrap().members
+    ctx.read(|c| members::list(&ctx.search, c, &query))
+        .unwrap()
+        .members
 }
 
 #[test]
 fn the_backup_csv_imports_back_into_an_empty_database_unchanged() {
     let source_dir = tempfile::tempdir().unwrap();
-    let source = Database::open_in(source_dir.path()).unwrap();
-    source.write(demo::load).unwrap();
+    let source = Context::open_in(source_dir.path(), Clock::system()).unwrap();
+    source
+        .write(|tx| guildhall_core::demo::load(tx, &source.clock))
+        .unwrap();
     let tricky = source
         .write(|tx| {
             members::create(
@@ -37,10 +42,13 @@ fn the_backup_csv_imports_back_into_an_empty_database_unchanged() {
                     joined_on: Some("2023-01-09".into()),
                     notes: "Line one\nLine two, with \"quotes\"\r\nand a tab\there".into(),
                 },
+                &source.clock,
             )
         })
         .unwrap();
-    source.write(|tx| members::archive(tx, &tricky.id)).unwrap();
+    source
+        .write(|tx| members::archive(tx, &tricky.id, &source.clock))
+        .unwrap();
 
     let mut csv = Vec::new();
     let written = source
@@ -49,9 +57,10 @@ fn the_backup_csv_imports_back_into_an_empty_database_unchanged() {
     assert_eq!(written as usize, demo::DEMO_SIZE + 1);
 
     let target_dir = tempfile::tempdir().unwrap();
-    let target = Database::open_in(target_dir.path()).unwrap();
+    let target = Context::open_in(target_dir.path(), Clock::system()).unwrap();
     let report = import::import(
-        &target,
+        &target.db,
+        &target.clock,
         &csv,
         &ImportOptions::default(),
         &mut |_| {},

@@ -25,9 +25,9 @@ fn without_uids(vcf: &str) -> (String, Vec<String>) {
 
 #[test]
 fn vcard_is_rfc_6350() {
-    let (_dir, db) = open();
-    community(&db);
-    let vcf = everyone(&db, MailingListFormat::Vcard);
+    let (_dir, ctx) = open();
+    community(&ctx);
+    let vcf = everyone(&ctx, MailingListFormat::Vcard);
     let (text, uids) = without_uids(&vcf);
     assert_eq!(
         text,
@@ -54,7 +54,7 @@ fn vcard_is_rfc_6350() {
         assert!("89ab".contains(&hex[16..17]), "variant 10: {uid}");
     }
     assert!(uids[0] != uids[1] && uids[1] != uids[2] && uids[0] != uids[2]);
-    assert_eq!(everyone(&db, MailingListFormat::Vcard), vcf);
+    assert_eq!(everyone(&ctx, MailingListFormat::Vcard), vcf);
 }
 
 /// RFC 6350 §3.2 unfolding: a CRLF followed by one space or tab is removed.
@@ -81,7 +81,7 @@ fn unescape(value: &str) -> String {
 
 #[test]
 fn long_vcard_lines_fold_at_75_octets_without_splitting_characters() {
-    let (_dir, db) = open();
+    let (_dir, ctx) = open();
     // 2-, 3- and 4-byte characters, commas and semicolons (escapes), well past 75 octets.
     let name = "Þórdís Ñúñez-Ŝtrøm, 𝔊𝔲𝔦𝔩𝔡𝔥𝔞𝔩𝔩; Ελένη Παπαδοπούλου 東京都 Zoë ".repeat(3);
     let name = name.trim();
@@ -94,13 +94,13 @@ fn long_vcard_lines_fold_at_75_octets_without_splitting_characters() {
     .map(String::from)
     .into();
     add(
-        &db,
+        &ctx,
         MemberInput {
             tags: tags.clone(),
             ..mailable(name, "thordis@example.org")
         },
     );
-    let (count, vcf) = export(&db, &AudienceFilter::default(), MailingListFormat::Vcard);
+    let (count, vcf) = export(&ctx, &AudienceFilter::default(), MailingListFormat::Vcard);
     assert_eq!(count, 1);
     let pieces: Vec<&[u8]> = vcf.as_bytes().split(|&b| b == b'\n').collect();
     let (last, lines) = pieces.split_last().unwrap();
@@ -142,10 +142,10 @@ fn interop_vcard_file() {
     let Some(dir) = std::env::var_os("INTEROP_OUT").filter(|d| !d.is_empty()) else {
         return;
     };
-    let (_dir, db) = open();
-    community(&db);
+    let (_dir, ctx) = open();
+    community(&ctx);
     // A comma inside a category cannot be typed (tags refuse it) but may come from elsewhere.
-    let zoe = db
+    let zoe = ctx
         .read(|c| {
             Ok(c.query_row(
                 "SELECT id FROM member WHERE email = 'zoe@example.org'",
@@ -155,7 +155,7 @@ fn interop_vcard_file() {
         })
         .unwrap();
     sql(
-        &db,
+        &ctx,
         "INSERT INTO member_tag (member_id, tag) VALUES (?1, 'paris, île-de-france')",
         &zoe,
     );
@@ -164,7 +164,7 @@ fn interop_vcard_file() {
         .join(dir);
     std::fs::create_dir_all(&dir).unwrap();
     let mut file = std::fs::File::create(dir.join("members.vcf")).unwrap();
-    let count = db
+    let count = ctx
         .read(|c| {
             members::mailing_list(
                 c,

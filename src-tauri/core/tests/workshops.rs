@@ -8,7 +8,7 @@ use guildhall_core::workshops::{
     self, ExceptionKind, Frequency, SeriesInput, SessionInput, Workshop, WorkshopInput,
     WorkshopStatus,
 };
-use guildhall_core::{CoreError, Database};
+use guildhall_core::{Context, CoreError};
 
 fn session(title: &str, start: &str, end: &str) -> SessionInput {
     SessionInput {
@@ -45,12 +45,13 @@ fn weekly(interval: u16, until: &str) -> SeriesInput {
     }
 }
 
-fn create(db: &Database, input: &WorkshopInput) -> Workshop {
-    db.write(|tx| workshops::create(tx, input)).unwrap()
+fn create(ctx: &Context, input: &WorkshopInput) -> Workshop {
+    ctx.write(|tx| workshops::create(tx, input, &ctx.clock))
+        .unwrap()
 }
 
-fn starts(db: &Database, from: &str, to: &str) -> Vec<(String, String)> {
-    db.read(|c| workshops::schedule(c, from.parse().unwrap(), to.parse().unwrap()))
+fn starts(ctx: &Context, from: &str, to: &str) -> Vec<(String, String)> {
+    ctx.read(|c| workshops::schedule(c, from.parse().unwrap(), to.parse().unwrap()))
         .unwrap()
         .into_iter()
         .map(|o| (o.workshop_title, o.start))
@@ -59,9 +60,9 @@ fn starts(db: &Database, from: &str, to: &str) -> Vec<(String, String)> {
 
 #[test]
 fn a_workshop_with_two_sessions_is_stored_in_utc_and_shown_on_the_wall_clock() {
-    let (_dir, db) = common::open();
+    let (_dir, ctx) = common::open();
     let w = create(
-        &db,
+        &ctx,
         &input(
             "Rust for data people",
             vec![
@@ -87,12 +88,12 @@ fn a_workshop_with_two_sessions_is_stored_in_utc_and_shown_on_the_wall_clock() {
         ]
     );
     assert_ne!(w.sessions[0].ical_uid, w.sessions[1].ical_uid);
-    assert_eq!(db.read(|c| workshops::get(c, &w.id)).unwrap(), w);
+    assert_eq!(ctx.read(|c| workshops::get(c, &w.id)).unwrap(), w);
 }
 
 #[test]
 fn bad_input_is_refused_beside_its_field_and_nothing_is_written() {
-    let (_dir, db) = common::open();
+    let (_dir, ctx) = common::open();
     let cases = [
         (
             WorkshopInput {
@@ -158,12 +159,12 @@ fn bad_input_is_refused_beside_its_field_and_nothing_is_written() {
         ),
     ];
     for (bad, field) in cases {
-        match db.write(|tx| workshops::create(tx, &bad)) {
+        match ctx.write(|tx| workshops::create(tx, &bad, &ctx.clock)) {
             Err(CoreError::Validation { field: f, .. }) => assert_eq!(f, field, "{bad:?}"),
             other => panic!("{field}: expected a validation error, got {other:?}"),
         }
     }
-    let count: i64 = db
+    let count: i64 = ctx
         .read(|c| Ok(c.query_row("SELECT count(*) FROM workshop", [], |r| r.get(0))?))
         .unwrap();
     assert_eq!(count, 0);
@@ -171,16 +172,16 @@ fn bad_input_is_refused_beside_its_field_and_nothing_is_written() {
 
 #[test]
 fn changes_a_calendar_shows_raise_the_sequence_and_the_uids_never_change() {
-    let (_dir, db) = common::open();
+    let (_dir, ctx) = common::open();
     let w = create(
-        &db,
+        &ctx,
         &input(
             "Kata night",
             vec![session("", "2027-05-04T18:30", "2027-05-04T20:00")],
         ),
     );
     let edit = |change: &dyn Fn(&mut WorkshopInput)| {
-        let current = db.read(|c| workshops::get(c, &w.id)).unwrap();
+        let current = ctx.read(|c| workshops::get(c, &w.id)).unwrap();
         let mut form = input(
             &current.title,
             current
@@ -197,7 +198,8 @@ fn changes_a_calendar_shows_raise_the_sequence_and_the_uids_never_change() {
         form.venue = current.venue.clone();
         form.capacity = current.capacity;
         change(&mut form);
-        db.write(|tx| workshops::update(tx, &w.id, &form)).unwrap()
+        ctx.write(|tx| workshops::update(tx, &w.id, &form, &ctx.clock))
+            .unwrap()
     };
     // Capacity is not on the calendar: no new sequence.
     let same = edit(&|f| f.capacity = Some(30));
@@ -206,8 +208,8 @@ fn changes_a_calendar_shows_raise_the_sequence_and_the_uids_never_change() {
     assert_eq!(moved.ical_sequence, 1);
     let elsewhere = edit(&|f| f.venue = Some("Library".into()));
     assert_eq!(elsewhere.ical_sequence, 2);
-    let cancelled = db
-        .write(|tx| workshops::set_status(tx, &w.id, WorkshopStatus::Cancelled))
+    let cancelled = ctx
+        .write(|tx| workshops::set_status(tx, &w.id, WorkshopStatus::Cancelled, &ctx.clock))
         .unwrap();
     assert_eq!(cancelled.ical_sequence, 3);
     assert_eq!(cancelled.status, WorkshopStatus::Cancelled);
@@ -218,22 +220,25 @@ fn changes_a_calendar_shows_raise_the_sequence_and_the_uids_never_change() {
 
 #[test]
 fn a_biweekly_series_across_dst_with_a_skip_a_move_and_an_extra_date() {
-    let (_dir, db) = common::open();
+    let (_dir, ctx) = common::open();
     let mut form = input(
         "Study group",
         vec![session("", "2027-03-16T18:30", "2027-03-16T20:00")],
     );
     form.series = Some(weekly(2, "2027-05-31"));
-    let w = create(&db, &form);
+    let w = create(&ctx, &form);
     let series = w.series.clone().unwrap();
     assert_eq!(
         series.summary,
         "Every 2 weeks on Tuesday, until 31 May 2027"
     );
     let sid = w.sessions[0].id.clone();
-    let all = |db: &Database| starts(db, "2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z");
+    let all = |ctx: &Context| starts(ctx, "2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z");
     assert_eq!(
-        all(&db).iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>(),
+        all(&ctx)
+            .iter()
+            .map(|(_, s)| s.as_str())
+            .collect::<Vec<_>>(),
         [
             "2027-03-16T17:30:00Z",
             "2027-03-30T16:30:00Z",
@@ -243,20 +248,21 @@ fn a_biweekly_series_across_dst_with_a_skip_a_move_and_an_extra_date() {
             "2027-05-25T16:30:00Z",
         ]
     );
-    db.write(|tx| workshops::skip_occurrence(tx, &sid, "2027-04-13T16:30:00Z"))
+    ctx.write(|tx| workshops::skip_occurrence(tx, &sid, "2027-04-13T16:30:00Z", &ctx.clock))
         .unwrap();
-    db.write(|tx| {
+    ctx.write(|tx| {
         workshops::move_occurrence(
             tx,
             &sid,
             "2027-04-27T16:30:00Z",
             "2027-04-29T19:00",
             "2027-04-29T20:30",
+            &ctx.clock,
         )
     })
     .unwrap();
-    let w = db
-        .write(|tx| workshops::add_occurrence(tx, &sid, "2027-06-08T18:30"))
+    let w = ctx
+        .write(|tx| workshops::add_occurrence(tx, &sid, "2027-06-08T18:30", &ctx.clock))
         .unwrap();
     assert_eq!(w.ical_sequence, 3);
     let kinds: Vec<_> = w.exceptions.iter().map(|e| e.kind).collect();
@@ -265,7 +271,10 @@ fn a_biweekly_series_across_dst_with_a_skip_a_move_and_an_extra_date() {
         [ExceptionKind::Skip, ExceptionKind::Move, ExceptionKind::Add]
     );
     assert_eq!(
-        all(&db).iter().map(|(_, s)| s.as_str()).collect::<Vec<_>>(),
+        all(&ctx)
+            .iter()
+            .map(|(_, s)| s.as_str())
+            .collect::<Vec<_>>(),
         [
             "2027-03-16T17:30:00Z",
             "2027-03-30T16:30:00Z",
@@ -277,18 +286,18 @@ fn a_biweekly_series_across_dst_with_a_skip_a_move_and_an_extra_date() {
     );
     // A date the series does not have cannot be skipped.
     assert!(matches!(
-        db.write(|tx| workshops::skip_occurrence(tx, &sid, "2027-04-14T16:30:00Z")),
+        ctx.write(|tx| workshops::skip_occurrence(tx, &sid, "2027-04-14T16:30:00Z", &ctx.clock)),
         Err(CoreError::Validation {
             field: "occurrence",
             ..
         })
     ));
     // Undo the skip.
-    db.write(|tx| workshops::restore_occurrence(tx, &sid, "2027-04-13T16:30:00Z"))
+    ctx.write(|tx| workshops::restore_occurrence(tx, &sid, "2027-04-13T16:30:00Z", &ctx.clock))
         .unwrap();
-    assert_eq!(all(&db).len(), 7);
+    assert_eq!(all(&ctx).len(), 7);
     // Ending the series drops the per-date changes with it.
-    let w = db.read(|c| workshops::get(c, &w.id)).unwrap();
+    let w = ctx.read(|c| workshops::get(c, &w.id)).unwrap();
     let mut one_off = input(
         "Study group",
         vec![SessionInput {
@@ -299,19 +308,19 @@ fn a_biweekly_series_across_dst_with_a_skip_a_move_and_an_extra_date() {
         }],
     );
     one_off.series = None;
-    let w = db
-        .write(|tx| workshops::update(tx, &w.id, &one_off))
+    let w = ctx
+        .write(|tx| workshops::update(tx, &w.id, &one_off, &ctx.clock))
         .unwrap();
     assert!(w.series.is_none());
     assert!(w.exceptions.is_empty());
-    assert_eq!(all(&db).len(), 1);
+    assert_eq!(all(&ctx).len(), 1);
 }
 
 #[test]
 fn the_schedule_warns_when_two_workshops_share_a_venue_at_the_same_time() {
-    let (_dir, db) = common::open();
+    let (_dir, ctx) = common::open();
     create(
-        &db,
+        &ctx,
         &input(
             "A",
             vec![session("", "2027-06-01T18:00", "2027-06-01T20:00")],
@@ -322,22 +331,22 @@ fn the_schedule_warns_when_two_workshops_share_a_venue_at_the_same_time() {
         vec![session("", "2027-06-01T19:30", "2027-06-01T21:00")],
     );
     b.venue = Some("  kiezhaus,   RAUM 2 ".into());
-    create(&db, &b);
+    create(&ctx, &b);
     let mut c = input(
         "C",
         vec![session("", "2027-06-01T20:00", "2027-06-01T22:00")],
     );
     c.venue = Some("Library".into());
-    create(&db, &c);
+    create(&ctx, &c);
     let d = create(
-        &db,
+        &ctx,
         &input(
             "D",
             vec![session("", "2027-06-01T20:00", "2027-06-01T21:30")],
         ),
     );
-    let clashes = |db: &Database| -> Vec<(String, Vec<String>)> {
-        db.read(|c| {
+    let clashes = |ctx: &Context| -> Vec<(String, Vec<String>)> {
+        ctx.read(|c| {
             workshops::schedule(
                 c,
                 "2027-06-01T00:00:00Z".parse().unwrap(),
@@ -351,7 +360,7 @@ fn the_schedule_warns_when_two_workshops_share_a_venue_at_the_same_time() {
     };
     let s = |v: &[&str]| v.iter().map(|t| t.to_string()).collect::<Vec<_>>();
     assert_eq!(
-        clashes(&db),
+        clashes(&ctx),
         [
             ("A".to_owned(), s(&["B"])), // not D: D starts when A ends
             ("B".to_owned(), s(&["A", "D"])),
@@ -360,10 +369,10 @@ fn the_schedule_warns_when_two_workshops_share_a_venue_at_the_same_time() {
         ]
     );
     // A cancelled workshop clashes with nothing.
-    db.write(|tx| workshops::set_status(tx, &d.id, WorkshopStatus::Cancelled))
+    ctx.write(|tx| workshops::set_status(tx, &d.id, WorkshopStatus::Cancelled, &ctx.clock))
         .unwrap();
     assert_eq!(
-        clashes(&db),
+        clashes(&ctx),
         [
             ("A".to_owned(), s(&["B"])),
             ("B".to_owned(), s(&["A"])),
@@ -375,8 +384,8 @@ fn the_schedule_warns_when_two_workshops_share_a_venue_at_the_same_time() {
 
 #[test]
 fn duplicate_makes_a_draft_with_new_uids_and_delete_removes_everything() {
-    let (_dir, db) = common::open();
-    let facilitator = common::add(&db, common::mailable("Zoë Müller", "zoe@example.org"));
+    let (_dir, ctx) = common::open();
+    let facilitator = common::add(&ctx, common::mailable("Zoë Müller", "zoe@example.org"));
     let mut form = input(
         "Intro to Git",
         vec![session("Basics", "2027-02-02T18:00", "2027-02-02T20:00")],
@@ -389,9 +398,9 @@ fn duplicate_makes_a_draft_with_new_uids_and_delete_removes_everything() {
         count: None,
         rule: Some("FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4".into()),
     });
-    let original = create(&db, &form);
-    let copy = db
-        .write(|tx| workshops::duplicate(tx, &original.id))
+    let original = create(&ctx, &form);
+    let copy = ctx
+        .write(|tx| workshops::duplicate(tx, &original.id, &ctx.clock))
         .unwrap();
     assert_eq!(copy.title, "Intro to Git (copy)");
     assert_eq!(copy.status, WorkshopStatus::Draft);
@@ -403,26 +412,27 @@ fn duplicate_makes_a_draft_with_new_uids_and_delete_removes_everything() {
         "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4"
     );
     assert_eq!(copy.facilitators[0].name, "Zoë Müller");
-    db.write(|tx| workshops::delete(tx, &original.id)).unwrap();
+    ctx.write(|tx| workshops::delete(tx, &original.id)).unwrap();
     assert!(matches!(
-        db.read(|c| workshops::get(c, &original.id)),
+        ctx.read(|c| workshops::get(c, &original.id)),
         Err(CoreError::NotFound { .. })
     ));
-    let sessions: i64 = db
+    let sessions: i64 = ctx
         .read(|c| Ok(c.query_row("SELECT count(*) FROM session", [], |r| r.get(0))?))
         .unwrap();
     assert_eq!(sessions, 1, "only the copy's session is left");
     // Erasing the facilitator takes them off the workshop, not the workshop away.
-    db.write(|tx| guildhall_core::members::delete(tx, &facilitator.id))
+    ctx.write(|tx| guildhall_core::members::delete(tx, &facilitator.id, &ctx.clock))
         .unwrap();
-    let copy = db.read(|c| workshops::get(c, &copy.id)).unwrap();
+    let copy = ctx.read(|c| workshops::get(c, &copy.id)).unwrap();
     assert!(copy.facilitators.is_empty());
 }
 
 #[test]
 fn the_demo_brings_a_schedule_around_today_and_takes_it_away_again() {
-    let (_dir, db) = common::open();
-    db.write(guildhall_core::members::demo::load).unwrap();
+    let (_dir, ctx) = common::open();
+    ctx.write(|tx| guildhall_core::demo::load(tx, &ctx.clock))
+        .unwrap();
     let now = jiff::Timestamp::now();
     let from = now
         .checked_sub(jiff::SignedDuration::from_hours(24 * 21))
@@ -430,7 +440,7 @@ fn the_demo_brings_a_schedule_around_today_and_takes_it_away_again() {
     let to = now
         .checked_add(jiff::SignedDuration::from_hours(24 * 21))
         .unwrap();
-    let around = db.read(|c| workshops::schedule(c, from, to)).unwrap();
+    let around = ctx.read(|c| workshops::schedule(c, from, to)).unwrap();
     let mut titles: Vec<&str> = around.iter().map(|o| o.workshop_title.as_str()).collect();
     titles.sort();
     titles.dedup();
@@ -439,21 +449,22 @@ fn the_demo_brings_a_schedule_around_today_and_takes_it_away_again() {
     assert!(around.iter().any(|o| o.status == WorkshopStatus::Cancelled));
     assert!(around.iter().any(|o| o.time_zone == "America/New_York"));
     // Loading twice adds nothing.
-    db.write(guildhall_core::members::demo::load).unwrap();
-    let count = |db: &Database| -> i64 {
-        db.read(|c| Ok(c.query_row("SELECT count(*) FROM workshop", [], |r| r.get(0))?))
+    ctx.write(|tx| guildhall_core::demo::load(tx, &ctx.clock))
+        .unwrap();
+    let count = |ctx: &Context| -> i64 {
+        ctx.read(|c| Ok(c.query_row("SELECT count(*) FROM workshop", [], |r| r.get(0))?))
             .unwrap()
     };
-    assert_eq!(count(&db), 6);
-    db.write(guildhall_core::members::demo::remove).unwrap();
-    assert_eq!(count(&db), 0);
+    assert_eq!(count(&ctx), 6);
+    ctx.write(guildhall_core::demo::remove).unwrap();
+    assert_eq!(count(&ctx), 0);
 }
 
 #[test]
 fn an_all_day_session_runs_from_its_first_to_its_last_day_and_survives_a_duplicate() {
-    let (_dir, db) = common::open();
+    let (_dir, ctx) = common::open();
     let w = create(
-        &db,
+        &ctx,
         &input(
             "Weekend retreat",
             vec![session("", "2027-06-05", "2027-06-06")],
@@ -466,13 +477,16 @@ fn an_all_day_session_runs_from_its_first_to_its_last_day_and_survives_a_duplica
         (s.start.as_str(), s.end.as_str()),
         ("2027-06-04T22:00:00Z", "2027-06-06T22:00:00Z")
     );
-    let copy = db.write(|tx| workshops::duplicate(tx, &w.id)).unwrap();
+    let copy = ctx
+        .write(|tx| workshops::duplicate(tx, &w.id, &ctx.clock))
+        .unwrap();
     assert!(copy.sessions[0].all_day);
     assert_eq!(copy.sessions[0].end, s.end);
     assert!(matches!(
-        db.write(|tx| workshops::create(
+        ctx.write(|tx| workshops::create(
             tx,
-            &input("Backwards", vec![session("", "2027-06-06", "2027-06-05")])
+            &input("Backwards", vec![session("", "2027-06-06", "2027-06-05")]),
+            &ctx.clock
         )),
         Err(CoreError::Validation {
             field: "sessions",
@@ -483,7 +497,7 @@ fn an_all_day_session_runs_from_its_first_to_its_last_day_and_survives_a_duplica
 
 #[test]
 fn a_series_with_two_sessions_repeats_each_on_its_own_day_and_ends_for_both() {
-    let (_dir, db) = common::open();
+    let (_dir, ctx) = common::open();
     let mut form = input(
         "Weekend sprint",
         vec![
@@ -492,8 +506,8 @@ fn a_series_with_two_sessions_repeats_each_on_its_own_day_and_ends_for_both() {
         ],
     );
     form.series = Some(weekly(1, "2027-03-27"));
-    create(&db, &form);
-    let days: Vec<String> = starts(&db, "2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z")
+    create(&ctx, &form);
+    let days: Vec<String> = starts(&ctx, "2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z")
         .into_iter()
         .map(|(_, s)| s)
         .collect();
@@ -517,7 +531,7 @@ fn a_series_with_two_sessions_repeats_each_on_its_own_day_and_ends_for_both() {
         ],
     );
     bad.series = Some(weekly(1, "2027-03-16"));
-    match db.write(|tx| workshops::create(tx, &bad)) {
+    match ctx.write(|tx| workshops::create(tx, &bad, &ctx.clock)) {
         Err(CoreError::Validation { field, message }) => {
             assert_eq!(field, "series");
             assert!(message.contains("2027-03-18"), "{message}");
@@ -528,15 +542,15 @@ fn a_series_with_two_sessions_repeats_each_on_its_own_day_and_ends_for_both() {
 
 #[test]
 fn skipped_dates_follow_the_series_when_its_time_changes() {
-    let (_dir, db) = common::open();
+    let (_dir, ctx) = common::open();
     let mut form = input(
         "Study group",
         vec![session("", "2027-04-06T18:30", "2027-04-06T20:00")],
     );
     form.series = Some(weekly(1, "2027-04-27"));
-    let w = create(&db, &form);
+    let w = create(&ctx, &form);
     let sid = w.sessions[0].id.clone();
-    db.write(|tx| workshops::skip_occurrence(tx, &sid, "2027-04-13T16:30:00Z"))
+    ctx.write(|tx| workshops::skip_occurrence(tx, &sid, "2027-04-13T16:30:00Z", &ctx.clock))
         .unwrap();
     // The organizer moves the whole series to 19:00: the skipped Tuesday stays skipped.
     let mut later = form.clone();
@@ -546,10 +560,12 @@ fn skipped_dates_follow_the_series_when_its_time_changes() {
         start: "2027-04-06T19:00".into(),
         end: "2027-04-06T20:30".into(),
     }];
-    let w = db.write(|tx| workshops::update(tx, &w.id, &later)).unwrap();
+    let w = ctx
+        .write(|tx| workshops::update(tx, &w.id, &later, &ctx.clock))
+        .unwrap();
     assert_eq!(w.exceptions.len(), 1);
     assert_eq!(w.exceptions[0].occurrence_at, "2027-04-13T17:00:00Z");
-    let all: Vec<String> = starts(&db, "2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z")
+    let all: Vec<String> = starts(&ctx, "2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z")
         .into_iter()
         .map(|(_, s)| s)
         .collect();

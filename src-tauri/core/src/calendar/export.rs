@@ -9,10 +9,12 @@ use jiff::{SignedDuration, Timestamp, ToSpan};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-use super::vtimezone::write_vtimezone;
-use super::writer::{date_stamp, local_stamp, utc_stamp, IcsWriter};
-use crate::error::{CoreError, Result};
-use crate::workshops::store::parse_stamp;
+use guildhall_ical::vtimezone::write_vtimezone;
+use guildhall_ical::writer::{date_stamp, local_stamp, utc_stamp, IcsWriter};
+
+use crate::clock::Clock;
+use crate::error::Result;
+use crate::time::{parse_stamp, zone};
 use crate::workshops::{self, ExceptionKind, Workshop, WorkshopStatus};
 
 pub const PRODID: &str = concat!(
@@ -57,22 +59,9 @@ fn workshop_ids(conn: &Connection, scope: &CalendarScope, now: Timestamp) -> Res
         }
         CalendarScope::Facilitator { member_id } => {
             crate::members::get(conn, member_id)?;
-            conn.prepare(
-                "SELECT f.workshop_id FROM workshop_facilitator f
-                 WHERE f.member_id = ?1
-                 ORDER BY (SELECT min(starts_at) FROM session s WHERE s.workshop_id = f.workshop_id),
-                          f.workshop_id",
-            )?
-            .query_map([member_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?
+            workshops::facilitated_by(conn, member_id)?
         }
-        CalendarScope::All => conn
-            .prepare(
-                "SELECT w.id FROM workshop w
-                 ORDER BY (SELECT min(starts_at) FROM session s WHERE s.workshop_id = w.id), w.id",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?,
+        CalendarScope::All => workshops::in_order_of_first_date(conn)?,
         CalendarScope::Upcoming => {
             let until = now
                 .checked_add(SignedDuration::from_hours(24 * 366 * 10))
@@ -105,10 +94,14 @@ pub fn export(
     write_calendar(&list, now, out)
 }
 
-/// The calendar for `scope` as text, stamped now.
-pub fn calendar(conn: &Connection, scope: &CalendarScope) -> Result<(String, CalendarExport)> {
+/// The calendar for `scope` as text, stamped with `clock`'s now.
+pub fn calendar(
+    conn: &Connection,
+    scope: &CalendarScope,
+    clock: &Clock,
+) -> Result<(String, CalendarExport)> {
     let mut out = IcsWriter::new();
-    let written = export(conn, scope, Timestamp::now(), &mut out)?;
+    let written = export(conn, scope, clock.now(), &mut out)?;
     Ok((out.finish(), written))
 }
 
@@ -188,12 +181,7 @@ fn status_text(status: WorkshopStatus) -> &'static str {
 
 /// The VEVENTs of one workshop; returns how many.
 fn write_workshop(w: &mut IcsWriter, workshop: &Workshop, dtstamp: &str) -> Result<u32> {
-    let tz = TimeZone::get(&workshop.time_zone).map_err(|_| {
-        CoreError::invalid(
-            "timeZone",
-            format!("unknown time zone {}", workshop.time_zone),
-        )
-    })?;
+    let tz = zone(&workshop.time_zone)?;
     let zone = workshop.time_zone.as_str();
     let local = |t: Timestamp| local_stamp(t.to_zoned(tz.clone()).datetime());
     let mut events = 0;
@@ -225,12 +213,10 @@ fn write_workshop(w: &mut IcsWriter, workshop: &Workshop, dtstamp: &str) -> Resu
         w.raw("SEQUENCE", &[], &workshop.ical_sequence.to_string());
         times(w, start, end);
         if let Some(series) = &workshop.series {
-            let rule = crate::workshops::series::for_session(
-                &series.rule,
-                start.to_zoned(tz.clone()).datetime(),
-            );
+            let rule =
+                workshops::series::for_session(&series.rule, start.to_zoned(tz.clone()).datetime());
             let rule = if session.all_day {
-                crate::workshops::series::with_date_until(&rule, &tz)
+                workshops::series::with_date_until(&rule, &tz)
             } else {
                 rule
             };

@@ -5,17 +5,19 @@
 
 use std::collections::BTreeMap;
 
+use guildhall_ical::read::{read_calendar, EventTime, ReadEvent, ReadStatus};
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::Transaction;
 use serde::Serialize;
 
-use super::read::{read_calendar, EventTime, ReadEvent, ReadStatus};
+use crate::clock::Clock;
 use crate::error::{CoreError, Result};
-use crate::workshops::input::{zone, CleanSession, CleanWorkshop};
-use crate::workshops::store::{self, stamp, WorkshopSource};
-use crate::workshops::{series, ExceptionKind, WorkshopStatus};
+use crate::time::{zone, zone_name};
+use crate::workshops::exceptions::DateChange;
+use crate::workshops::input::{CleanSession, CleanWorkshop};
+use crate::workshops::{read, series, store, ExceptionKind, WorkshopStatus};
 use crate::Database;
 
 /// What an import did (or, for a preview, would do).
@@ -78,12 +80,12 @@ fn group(events: Vec<ReadEvent>) -> Result<Vec<Group>> {
 }
 
 /// The zone a workshop made from `event` lives in: the event's own zone; UTC for a series in
-/// UTC (its rule repeats on UTC's clock); else the laptop's.
-fn zone_of(event: &ReadEvent) -> String {
+/// UTC (its rule repeats on UTC's clock); else the organizer's.
+fn zone_of(event: &ReadEvent, clock: &Clock) -> String {
     match &event.start {
         EventTime::Zoned { zone, .. } => zone.clone(),
         EventTime::Utc(_) if event.rrule.is_some() => "UTC".to_owned(),
-        _ => crate::workshops::local_zone_name(),
+        _ => zone_name(clock.time_zone()),
     }
 }
 
@@ -126,8 +128,8 @@ fn clean_text(text: &str, max: usize) -> String {
 }
 
 /// The workshop and session an event describes.
-fn to_workshop(event: &ReadEvent) -> Result<(CleanWorkshop, TimeZone)> {
-    let time_zone = zone_of(event);
+fn to_workshop(event: &ReadEvent, clock: &Clock) -> Result<(CleanWorkshop, TimeZone)> {
+    let time_zone = zone_of(event, clock);
     let tz = zone(&time_zone).map_err(|e| at_line(event.line, e))?;
     let start = event.start.to_timestamp(&tz);
     let end = event.end.to_timestamp(&tz).max(start);
@@ -189,65 +191,41 @@ fn to_workshop(event: &ReadEvent) -> Result<(CleanWorkshop, TimeZone)> {
     ))
 }
 
-fn existing_session(conn: &Connection, uid: &str) -> Result<Option<(String, String)>> {
-    Ok(conn
-        .query_row(
-            "SELECT id, workshop_id FROM session WHERE ical_uid = ?1",
-            [uid],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?)
-}
-
 /// Reads `bytes` and says exactly what importing it would do, writing nothing (the import runs
 /// in a transaction that is rolled back).
-pub fn preview(db: &Database, bytes: &[u8]) -> Result<CalendarImportReport> {
-    db.dry_run(|tx| import(tx, bytes))
+pub fn preview(db: &Database, bytes: &[u8], clock: &Clock) -> Result<CalendarImportReport> {
+    db.dry_run(|tx| import(tx, bytes, clock))
 }
 
 /// Imports every event of `bytes` in the caller's transaction: all of them, or (on the first
-/// error) none.
-pub fn import(tx: &Transaction, bytes: &[u8]) -> Result<CalendarImportReport> {
+/// error) none. The workshops are written by the workshops' store, which owns their tables.
+pub fn import(tx: &Transaction, bytes: &[u8], clock: &Clock) -> Result<CalendarImportReport> {
     let groups = group(read_calendar(bytes)?)?;
     let mut report = CalendarImportReport::default();
     for g in &groups {
-        let (clean, tz) = to_workshop(&g.main)?;
+        let (clean, tz) = to_workshop(&g.main, clock)?;
         report.events += 1;
         if report.titles.len() < 5 {
             report.titles.push(clean.title.clone());
         }
         let sequence = u32::try_from(g.main.sequence.max(0)).unwrap_or(u32::MAX);
-        match existing_session(tx, &g.main.uid)? {
+        let changes = date_changes(g, &clean, &tz)?;
+        match read::session_by_uid(tx, &g.main.uid)? {
             None => {
-                let id = store::insert(tx, &clean, WorkshopSource::Import, None, sequence)?;
-                // The session keeps the file's UID, so the next import finds it.
-                tx.execute(
-                    "UPDATE session SET ical_uid = ?2 WHERE workshop_id = ?1",
-                    params![id, g.main.uid],
-                )?;
-                let session_id: String = tx.query_row(
-                    "SELECT id FROM session WHERE workshop_id = ?1",
-                    [&id],
-                    |r| r.get(0),
-                )?;
-                write_exceptions(tx, &session_id, g, &clean, &tz)?;
+                store::insert_from_calendar(tx, &clean, &g.main.uid, sequence, &changes, clock)?;
                 report.created += 1;
             }
             Some((session_id, workshop_id)) => {
-                let before = crate::workshops::get(tx, &workshop_id)?;
-                update_from(tx, &workshop_id, &session_id, &clean, before.sessions.len())?;
-                tx.execute(
-                    "DELETE FROM session_exception WHERE session_id = ?1",
-                    [&session_id],
+                let changed = store::update_from_calendar(
+                    tx,
+                    &workshop_id,
+                    &session_id,
+                    &clean,
+                    sequence,
+                    &changes,
+                    clock,
                 )?;
-                write_exceptions(tx, &session_id, g, &clean, &tz)?;
-                let after = crate::workshops::get(tx, &workshop_id)?;
-                if store::calendar_changed(&before, &after) {
-                    let next = sequence.max(before.ical_sequence + 1);
-                    tx.execute(
-                        "UPDATE workshop SET ical_sequence = ?2, updated_at = ?3 WHERE id = ?1",
-                        params![workshop_id, next, crate::members::store::now()],
-                    )?;
+                if changed {
                     report.updated += 1;
                 } else {
                     report.unchanged += 1;
@@ -258,64 +236,11 @@ pub fn import(tx: &Transaction, bytes: &[u8]) -> Result<CalendarImportReport> {
     Ok(report)
 }
 
-/// Updates the session (and, for a one-session workshop the file made, the workshop) from the
-/// file.
-fn update_from(
-    tx: &Transaction,
-    workshop_id: &str,
-    session_id: &str,
-    clean: &CleanWorkshop,
-    session_count: usize,
-) -> Result<()> {
-    let session = &clean.sessions[0];
-    tx.execute(
-        "UPDATE session SET starts_at = ?2, ends_at = ?3, all_day = ?4 WHERE id = ?1",
-        params![
-            session_id,
-            stamp(session.start),
-            stamp(session.end),
-            session.all_day
-        ],
-    )?;
-    // The workshop's own fields come from the file only for a workshop the file made: a
-    // workshop planned here and exported keeps its title (the file's SUMMARY also names the
-    // session), venue and text; only its session's time follows the file.
-    let imported: bool = tx.query_row(
-        "SELECT source = 'import' FROM workshop WHERE id = ?1",
-        [workshop_id],
-        |r| r.get(0),
-    )?;
-    if session_count == 1 && imported {
-        tx.execute(
-            "UPDATE workshop SET title = ?2, description = ?3, status = ?4, time_zone = ?5,
-                    venue = ?6, online_url = ?7, series_rule = ?8, title_key = ?9
-             WHERE id = ?1",
-            params![
-                workshop_id,
-                clean.title,
-                clean.description,
-                clean.status.as_str(),
-                clean.time_zone,
-                clean.venue,
-                clean.online_url,
-                clean.series_rule,
-                crate::text::fold(&clean.title),
-            ],
-        )?;
-    }
-    Ok(())
-}
-
-/// EXDATE → skipped, RDATE → extra, RECURRENCE-ID override → moved (or skipped if cancelled).
-fn write_exceptions(
-    tx: &Transaction,
-    session_id: &str,
-    g: &Group,
-    clean: &CleanWorkshop,
-    tz: &TimeZone,
-) -> Result<()> {
+/// EXDATE → skipped, RDATE → extra, RECURRENCE-ID override → moved (or skipped if cancelled);
+/// only for dates the series has (an EXDATE of a date it never had changes nothing).
+fn date_changes(g: &Group, clean: &CleanWorkshop, tz: &TimeZone) -> Result<Vec<DateChange>> {
     let Some(rule) = &clean.series_rule else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let session = &clean.sessions[0];
     let first = session.start.to_zoned(tz.clone()).datetime();
@@ -323,20 +248,21 @@ fn write_exceptions(
     let is_occurrence = |at: Timestamp| -> Result<bool> {
         Ok(!series::expand(rule, first, tz, at, at)?.is_empty())
     };
-    let put = |at: Timestamp, kind: ExceptionKind, span: Option<(Timestamp, Timestamp)>| {
-        crate::workshops::occurrences::put_exception(tx, session_id, kind, at, span)
+    let mut changes = Vec::new();
+    let mut put = |kind, at, span| {
+        changes.push(DateChange { kind, at, span });
     };
     for ex in &g.main.exdates {
         let at = ex.to_timestamp(tz);
         if is_occurrence(at)? {
-            put(at, ExceptionKind::Skip, None)?;
+            put(ExceptionKind::Skip, at, None);
         }
     }
     for rd in &g.main.rdates {
         let at = rd.to_timestamp(tz);
         if !is_occurrence(at)? {
             let end = at.checked_add(length).unwrap_or(at);
-            put(at, ExceptionKind::Add, Some((at, end)))?;
+            put(ExceptionKind::Add, at, Some((at, end)));
         }
     }
     for o in &g.overrides {
@@ -348,12 +274,12 @@ fn write_exceptions(
             continue; // an override of a date the series does not have
         }
         if o.status == Some(ReadStatus::Cancelled) {
-            put(at, ExceptionKind::Skip, None)?;
+            put(ExceptionKind::Skip, at, None);
         } else {
             let start = o.start.to_timestamp(tz);
             let end = o.end.to_timestamp(tz).max(start);
-            put(at, ExceptionKind::Move, Some((start, end)))?;
+            put(ExceptionKind::Move, at, Some((start, end)));
         }
     }
-    Ok(())
+    Ok(changes)
 }

@@ -1,8 +1,6 @@
-//! iCalendar (RFC 5545): the files we write (our own small writer, VTIMEZONE from the tz
-//! database) and the files we read (the `ical` crate's parser plus the unescape layer it needs).
+//! Workshops as calendar files and back: `export` writes workshops as VEVENTs (one per
+//! session), `import` makes workshops of the events in a file. The iCalendar itself (writing,
+//! VTIMEZONE, reading) is the `guildhall-ical` crate's, which knows nothing of workshops.
 
 pub mod export;
 pub mod import;
-pub mod read;
-pub mod vtimezone;
-pub mod writer;

@@ -1,15 +1,16 @@
 //! The demo community: about two hundred believable members, so that someone opening Guildhall
 //! for the first time sees it working. Every demo row has `source = 'demo'`, which is how the UI
-//! marks it and how [`remove`] takes it all away again without touching real members.
+//! marks it and how [`remove`] takes it all away again without touching real members. Loading
+//! and removing the whole demo (members and workshops) is `crate::demo`'s.
 //!
 //! The community is generated from a fixed seed, so it is the same on every laptop (and in
 //! screenshots), and all addresses use the reserved example domains (RFC 2606).
 
 use rusqlite::{Connection, Transaction};
-use serde::Serialize;
 
 use super::input::clean;
 use super::model::{MemberInput, MemberSource, PracticeLevel, Role};
+use crate::clock::Clock;
 use crate::error::Result;
 use crate::text::fold;
 
@@ -200,62 +201,58 @@ pub fn community() -> Vec<MemberInput> {
     members
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct DemoStatus {
-    /// How many demo members are in the database (0 when none are loaded).
-    pub demo_members: u32,
-    /// How many members the organizer has entered or imported themselves.
-    pub own_members: u32,
-}
-
-pub fn status(conn: &Connection) -> Result<DemoStatus> {
+/// How many demo members there are, and how many the organizer entered or imported themselves.
+pub(crate) fn counts(conn: &Connection) -> Result<(u32, u32)> {
     Ok(conn.query_row(
         "SELECT count(*) FILTER (WHERE source = 'demo'), count(*) FILTER (WHERE source <> 'demo')
          FROM member",
         [],
-        |r| {
-            Ok(DemoStatus {
-                demo_members: r.get(0)?,
-                own_members: r.get(1)?,
-            })
-        },
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?)
 }
 
-/// Loads the demo community unless it is already there (loading twice is a no-op).
-pub fn load(tx: &Transaction) -> Result<DemoStatus> {
-    if status(tx)?.demo_members == 0 {
-        let created_at = super::store::now();
-        for input in community() {
-            let member = clean(&input)?;
-            // A real member may already use one of the example addresses; keep theirs.
-            match super::store::insert(tx, &member, MemberSource::Demo, &created_at) {
-                Err(crate::CoreError::DuplicateEmail { .. }) => {
-                    let without_email = super::input::CleanMember {
-                        email: None,
-                        email_key: None,
-                        email_consent: false,
-                        consent_on: None,
-                        ..member
-                    };
-                    super::store::insert(tx, &without_email, MemberSource::Demo, &created_at)?;
-                }
-                other => {
-                    other?;
-                }
+/// Adds the demo community unless it is already there (adding twice is a no-op).
+pub(crate) fn insert_community(tx: &Transaction, clock: &Clock) -> Result<()> {
+    if counts(tx)?.0 > 0 {
+        return Ok(());
+    }
+    for input in community() {
+        let member = clean(&input)?;
+        // A real member may already use one of the example addresses; keep theirs.
+        match super::store::insert(tx, &member, MemberSource::Demo, clock) {
+            Err(crate::CoreError::DuplicateEmail { .. }) => {
+                let without_email = super::input::CleanMember {
+                    email: None,
+                    email_key: None,
+                    email_consent: false,
+                    consent_on: None,
+                    ..member
+                };
+                super::store::insert(tx, &without_email, MemberSource::Demo, clock)?;
+            }
+            other => {
+                other?;
             }
         }
     }
-    crate::workshops::demo::load(tx, super::store::today())?;
-    status(tx)
+    Ok(())
+}
+
+/// Up to `n` demo members who facilitate, in name order: who runs the demo's workshops.
+pub(crate) fn facilitators(conn: &Connection, n: u32) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare(
+            "SELECT m.id FROM member m JOIN member_role r ON r.member_id = m.id
+             WHERE m.source = 'demo' AND r.role = 'facilitator' ORDER BY m.name_key LIMIT ?1",
+        )?
+        .query_map([n], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// Removes every demo member and nothing else.
-pub fn remove(tx: &Transaction) -> Result<DemoStatus> {
-    crate::workshops::demo::remove(tx)?;
+pub(crate) fn remove(tx: &Transaction) -> Result<()> {
     tx.execute("DELETE FROM member WHERE source = 'demo'", [])?;
-    status(tx)
+    Ok(())
 }
 
 #[cfg(test)]

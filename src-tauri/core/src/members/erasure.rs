@@ -12,11 +12,13 @@
 //! `-wal` file until SQLite reuses it after the next checkpoint; that file is overwritten and
 //! removed when the app closes, not kept.
 
+use jiff::civil::Date;
 use rusqlite::{Connection, Transaction};
 use serde::Serialize;
 
 use super::model::MemberSource;
 use crate::error::Result;
+use crate::sql::bad_value;
 
 /// How many members from one source were erased in one month.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -28,9 +30,9 @@ pub struct ErasureCount {
     pub count: u32,
 }
 
-/// Counts one erasure of a member from `source` this month (an upsert: count + 1).
-pub(crate) fn record(tx: &Transaction, source: &str) -> Result<()> {
-    let month = super::store::today().strftime("%Y-%m").to_string();
+/// Counts one erasure of a member from `source` in the month of `today` (an upsert: count + 1).
+pub(crate) fn record(tx: &Transaction, source: &str, today: Date) -> Result<()> {
+    let month = today.strftime("%Y-%m").to_string();
     tx.execute(
         "INSERT INTO member_erasure (month, source, count) VALUES (?1, ?2, 1)
          ON CONFLICT (month, source) DO UPDATE SET count = count + 1",
@@ -48,13 +50,8 @@ pub fn erasure_counts(conn: &Connection) -> Result<Vec<ErasureCount>> {
             let source: String = r.get(1)?;
             Ok(ErasureCount {
                 month: r.get(0)?,
-                source: MemberSource::parse(&source).ok_or_else(|| {
-                    rusqlite::Error::FromSqlConversionFailure(
-                        1,
-                        rusqlite::types::Type::Text,
-                        format!("unknown source {source:?}").into(),
-                    )
-                })?,
+                source: MemberSource::parse(&source)
+                    .ok_or_else(|| bad_value(1, "source", &source))?,
                 count: r.get(2)?,
             })
         })?

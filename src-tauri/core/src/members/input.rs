@@ -5,14 +5,13 @@ use jiff::civil::Date;
 
 use super::model::{MemberInput, PracticeLevel, Role};
 use crate::error::{CoreError, Result};
+use crate::tags::normalize_tags;
 use crate::text::squash_whitespace;
 
 const MAX_NAME: usize = 200;
 const MAX_EMAIL: usize = 254; // RFC 5321 path limit
 const MAX_PHONE: usize = 40;
 const MAX_NOTES: usize = 20_000;
-const MAX_TAG: usize = 40;
-const MAX_TAGS: usize = 50;
 
 /// A member input after validation, ready for the store.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +72,7 @@ pub(crate) fn clean(input: &MemberInput) -> Result<CleanMember> {
         phone,
         practice_level: input.practice_level.unwrap_or(PracticeLevel::Newcomer),
         roles,
-        tags: normalize_tags(&input.tags)?,
+        tags: normalize_tags(&input.tags, "member")?,
         email_consent: input.email_consent,
         consent_on: parse_date("consentOn", input.consent_on.as_deref())?,
         joined_on: parse_date("joinedOn", input.joined_on.as_deref())?,
@@ -143,37 +142,6 @@ fn parse_date(field: &'static str, value: Option<&str>) -> Result<Option<Date>> 
             .map(Some)
             .map_err(|_| CoreError::invalid(field, format!("“{s}” is not a date (YYYY-MM-DD)."))),
     }
-}
-
-/// Tags are case-insensitive labels: trimmed, spaces collapsed, lower-cased, de-duplicated and
-/// sorted, so "Data Science" and "data  science" are one tag.
-pub fn normalize_tags(tags: &[String]) -> Result<Vec<String>> {
-    let mut out: Vec<String> = Vec::with_capacity(tags.len());
-    for tag in tags {
-        let tag = squash_whitespace(tag).to_lowercase();
-        if tag.is_empty() {
-            continue;
-        }
-        if tag.chars().count() > MAX_TAG {
-            return Err(CoreError::invalid(
-                "tags",
-                format!("“{tag}” is longer than {MAX_TAG} characters."),
-            ));
-        }
-        if tag.contains(',') {
-            return Err(CoreError::invalid("tags", "A tag cannot contain a comma."));
-        }
-        out.push(tag);
-    }
-    out.sort();
-    out.dedup();
-    if out.len() > MAX_TAGS {
-        return Err(CoreError::invalid(
-            "tags",
-            format!("A member can have at most {MAX_TAGS} tags."),
-        ));
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -260,13 +228,6 @@ mod tests {
             clean(&i).unwrap().joined_on,
             Some(jiff::civil::date(2024, 2, 29))
         );
-    }
-
-    #[test]
-    fn tags_are_normalised() {
-        let tags = ["Data  Science", "rust", " RUST ", "", "data science"].map(String::from);
-        assert_eq!(normalize_tags(&tags).unwrap(), vec!["data science", "rust"]);
-        assert!(normalize_tags(&["a,b".to_string()]).is_err());
     }
 
     #[test]

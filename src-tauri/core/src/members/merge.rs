@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use super::input::CleanMember;
 use super::model::{Member, PracticeLevel, Role};
-use super::store::{self, get, replace_roles_and_tags, search_text};
+use super::store::{get, replace_roles_and_tags, search_text};
+use crate::clock::Clock;
 use crate::error::{CoreError, Result};
 use crate::text::fold;
 
@@ -289,6 +290,7 @@ pub fn merge(
     keep_id: &str,
     other_id: &str,
     choices: &MergeChoices,
+    clock: &Clock,
 ) -> Result<Member> {
     let (keep, other) = both(tx, keep_id, other_id)?;
     let plan = plan(&keep, &other, choices);
@@ -346,7 +348,7 @@ pub fn merge(
             plan.archived_at,
             fold(&plan.name),
             search_text(&clean),
-            store::now(),
+            clock.stamp(),
         ],
     )?;
     replace_roles_and_tags(tx, keep_id, &clean)?;

@@ -14,16 +14,17 @@ mod index;
 mod input;
 pub mod merge;
 mod model;
-pub(crate) mod search;
+mod search;
 pub(crate) mod store;
 
 pub use erasure::{erasure_counts, ErasureCount};
 pub use export::{all_members_csv, mailing_list, AudienceFilter, MailingListFormat};
 pub use index::{Hits, SearchIndex};
-pub use input::{normalize_email, normalize_tags};
+pub use input::normalize_email;
 pub use merge::{merge, merge_preview, MergeChoices, MergePreview, MergeSide};
 pub use model::{
-    Member, MemberCounts, MemberInput, MemberList, MemberQuery, MemberSource, PracticeLevel, Role,
+    Contact, Member, MemberCounts, MemberInput, MemberList, MemberQuery, MemberSource,
+    PracticeLevel, Role,
 };
-pub use search::{counts, list};
-pub use store::{archive, create, delete, get, restore, update};
+pub use search::{counts, list, MemberSearch};
+pub use store::{archive, contact, create, delete, exists, get, restore, update};

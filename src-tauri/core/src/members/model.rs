@@ -140,3 +140,11 @@ pub struct MemberCounts {
     pub active: u32,
     pub archived: u32,
 }
+
+/// A member's name and email, as another domain shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+}

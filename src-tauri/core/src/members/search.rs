@@ -2,11 +2,12 @@
 //! [`SearchIndex`] finds the page of matches and their count, and only that page's members are
 //! read from SQLite.
 //!
-//! The index is shared by every connection of a [`Database`] through its [`SearchCache`]. Before
-//! each search one tiny read of `member_version` (and the schema cookie) tells whether the index
-//! still matches the file; a write from anywhere (this app, a CLI, another connection) bumps that
-//! counter, and the next search rebuilds. The version check, the search and the page's rows all come from one
-//! read transaction, so the page always agrees with the count.
+//! The index is kept in a [`MemberSearch`] beside the database (the app and the CLI hold one in
+//! their [`crate::Context`]). Before each search one tiny read of the members' change counter
+//! (and the schema cookie) tells whether the index still matches the file; a write from
+//! anywhere (this app, a CLI, another connection) moves that counter, and the next search
+//! rebuilds. The version check, the search and the page's rows all come from one read
+//! transaction, so the page always agrees with the count.
 
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
@@ -14,24 +15,25 @@ use rusqlite::Connection;
 
 use super::index::{current_stamp, SearchIndex, Stamp};
 use super::model::{Member, MemberCounts, MemberList, MemberQuery, Role};
-use super::store::{bad_value, member_from_row, MEMBER_COLUMNS};
-use crate::db::Database;
+use super::store::{member_from_row, MEMBER_COLUMNS};
 use crate::error::Result;
+use crate::sql::{bad_value, in_snapshot};
 
 const DEFAULT_LIMIT: u32 = 200;
 const MAX_LIMIT: u32 = 1_000;
 
-/// The latest index built from committed data, shared by every clone of a [`Database`].
+/// The latest index built from committed data of one database file. Share one per file (it is
+/// `Sync`); a second one only costs a second build.
 #[derive(Default)]
-pub(crate) struct SearchCache {
+pub struct MemberSearch {
     slot: RwLock<Option<Arc<SearchIndex>>>,
     /// Held while building, so that a burst of searches after a write builds once.
     building: Mutex<()>,
 }
 
-impl std::fmt::Debug for SearchCache {
+impl std::fmt::Debug for MemberSearch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchCache")
+        f.debug_struct("MemberSearch")
             .field(
                 "index",
                 &*self.slot.read().unwrap_or_else(PoisonError::into_inner),
@@ -40,7 +42,7 @@ impl std::fmt::Debug for SearchCache {
     }
 }
 
-impl SearchCache {
+impl MemberSearch {
     fn cached(&self, stamp: Stamp) -> Option<Arc<SearchIndex>> {
         let slot = self.slot.read().unwrap_or_else(PoisonError::into_inner);
         slot.as_ref()
@@ -71,31 +73,20 @@ impl SearchCache {
         Ok(index)
     }
 
-    /// The index for what `conn` sees now.
-    pub(crate) fn get(&self, conn: &Connection) -> Result<Arc<SearchIndex>> {
+    /// The index for what `conn` sees now: the cached one when no member was written since it
+    /// was built, else a fresh build.
+    pub fn index_for(&self, conn: &Connection) -> Result<Arc<SearchIndex>> {
         in_snapshot(conn, |conn, shareable| self.index(conn, shareable))
     }
 }
 
-/// Runs `f` in one read snapshot: a transaction of its own when `conn` has none (then the
-/// snapshot is committed data: `shareable`), else the caller's.
-fn in_snapshot<T>(conn: &Connection, f: impl FnOnce(&Connection, bool) -> Result<T>) -> Result<T> {
-    if !conn.is_autocommit() {
-        return f(conn, false);
-    }
-    let tx = conn.unchecked_transaction()?;
-    let value = f(&tx, true)?;
-    tx.commit()?;
-    Ok(value)
-}
-
 /// Members matching every word of the query, sorted by name, one page at a time, with how many
-/// match in all. `conn` must be a connection to `db`'s file.
-pub fn list(db: &Database, conn: &Connection, query: &MemberQuery) -> Result<MemberList> {
+/// match in all. `search` must be kept for the file `conn` is connected to.
+pub fn list(search: &MemberSearch, conn: &Connection, query: &MemberQuery) -> Result<MemberList> {
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize;
     let offset = query.offset.unwrap_or(0) as usize;
     in_snapshot(conn, |conn, shareable| {
-        let index = db.search_cache().index(conn, shareable)?;
+        let index = search.index(conn, shareable)?;
         let hits = index.search(&query.text, query.include_archived, offset, limit);
         let members = load_page(conn, &hits.rowids)?;
         Ok(MemberList {

@@ -2,13 +2,14 @@
 //! user action they belong to. Every write keeps `name_key`/`search_text` in step with the
 //! fields they are folded from.
 
-use jiff::civil::Date;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use super::input::{clean, CleanMember};
-use super::model::{Member, MemberInput, MemberSource, PracticeLevel, Role};
+use super::model::{Contact, Member, MemberInput, MemberSource, PracticeLevel, Role};
+use crate::clock::Clock;
 use crate::error::{CoreError, Result};
 use crate::ids;
+use crate::sql::bad_value;
 use crate::text::{fold, fold_into};
 
 /// The columns of `member m` that [`member_from_row`] reads first (0 to 15); roles and tags
@@ -33,26 +34,6 @@ pub(crate) const SELECT_MEMBER: &str = concat!(
            (SELECT group_concat(tag, char(31)) FROM member_tag t WHERE t.member_id = m.id)
     FROM member m"
 );
-
-/// Now, as stored: RFC 3339 in UTC to the second.
-pub(crate) fn now() -> String {
-    jiff::Timestamp::now()
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
-}
-
-/// Today on the organizer's calendar.
-pub(crate) fn today() -> Date {
-    jiff::Zoned::now().date()
-}
-
-pub(super) fn bad_value(column: usize, what: &str, value: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        column,
-        rusqlite::types::Type::Text,
-        format!("unknown {what} {value:?}").into(),
-    )
-}
 
 pub(crate) fn member_from_row(row: &Row<'_>) -> rusqlite::Result<Member> {
     let level: String = row.get(4)?;
@@ -105,10 +86,29 @@ pub fn get(conn: &Connection, id: &str) -> Result<Member> {
         member_from_row,
     )
     .optional()?
-    .ok_or_else(|| CoreError::NotFound {
-        what: "member",
-        id: id.to_owned(),
-    })
+    .ok_or_else(|| CoreError::not_found("member", id))
+}
+
+/// Whether a member with this id exists (archived ones too).
+pub fn exists(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM member WHERE id = ?1")?
+        .exists([id])?)
+}
+
+/// How to name and reach a member, for another domain that shows them (a workshop's
+/// facilitators); `None` when there is no such member.
+pub fn contact(conn: &Connection, id: &str) -> Result<Option<Contact>> {
+    Ok(conn
+        .prepare_cached("SELECT id, name, email FROM member WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok(Contact {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                email: r.get(2)?,
+            })
+        })
+        .optional()?)
 }
 
 /// Refuses an email that another member already has (compared case-insensitively).
@@ -180,14 +180,15 @@ pub(crate) fn insert(
     tx: &Transaction,
     clean: &CleanMember,
     source: MemberSource,
-    created_at: &str,
+    clock: &Clock,
 ) -> Result<String> {
     ensure_email_free(tx, clean, None)?;
     let id = ids::member_id();
+    let today = clock.today();
     let consent_on = clean
         .email_consent
-        .then(|| clean.consent_on.unwrap_or_else(today).to_string());
-    let joined_on = clean.joined_on.unwrap_or_else(today).to_string();
+        .then(|| clean.consent_on.unwrap_or(today).to_string());
+    let joined_on = clean.joined_on.unwrap_or(today).to_string();
     tx.prepare_cached(
         "INSERT INTO member (id, name, email, email_key, phone, practice_level, email_consent,
                              consent_on, joined_on, source, notes, check_in_code, name_key,
@@ -209,19 +210,19 @@ pub(crate) fn insert(
         ids::check_in_code(),
         fold(&clean.name),
         search_text(clean),
-        created_at,
+        clock.stamp(),
     ])?;
     replace_roles_and_tags(tx, &id, clean)?;
     Ok(id)
 }
 
-pub fn create(tx: &Transaction, input: &MemberInput) -> Result<Member> {
+pub fn create(tx: &Transaction, input: &MemberInput, clock: &Clock) -> Result<Member> {
     let clean = clean(input)?;
-    let id = insert(tx, &clean, MemberSource::Manual, &now())?;
+    let id = insert(tx, &clean, MemberSource::Manual, clock)?;
     get(tx, &id)
 }
 
-pub fn update(tx: &Transaction, id: &str, input: &MemberInput) -> Result<Member> {
+pub fn update(tx: &Transaction, id: &str, input: &MemberInput, clock: &Clock) -> Result<Member> {
     let existing = get(tx, id)?;
     let clean = clean(input)?;
     ensure_email_free(tx, &clean, Some(id))?;
@@ -232,7 +233,7 @@ pub fn update(tx: &Transaction, id: &str, input: &MemberInput) -> Result<Member>
         (true, None) => existing
             .consent_on
             .clone()
-            .or_else(|| Some(today().to_string())),
+            .or_else(|| Some(clock.today().to_string())),
     };
     let joined_on = clean
         .joined_on
@@ -256,7 +257,7 @@ pub fn update(tx: &Transaction, id: &str, input: &MemberInput) -> Result<Member>
             clean.notes,
             fold(&clean.name),
             search_text(&clean),
-            now(),
+            clock.stamp(),
         ],
     )?;
     replace_roles_and_tags(tx, id, &clean)?;
@@ -264,21 +265,20 @@ pub fn update(tx: &Transaction, id: &str, input: &MemberInput) -> Result<Member>
 }
 
 /// Hides a member from lists without losing anything; [`restore`] undoes it.
-pub fn archive(tx: &Transaction, id: &str) -> Result<Member> {
+pub fn archive(tx: &Transaction, id: &str, clock: &Clock) -> Result<Member> {
     get(tx, id)?;
-    let now = now();
     tx.execute(
         "UPDATE member SET archived_at = ?2, updated_at = ?2 WHERE id = ?1 AND archived_at IS NULL",
-        params![id, now],
+        params![id, clock.stamp()],
     )?;
     get(tx, id)
 }
 
-pub fn restore(tx: &Transaction, id: &str) -> Result<Member> {
+pub fn restore(tx: &Transaction, id: &str, clock: &Clock) -> Result<Member> {
     get(tx, id)?;
     tx.execute(
         "UPDATE member SET archived_at = NULL, updated_at = ?2 WHERE id = ?1 AND archived_at IS NOT NULL",
-        params![id, now()],
+        params![id, clock.stamp()],
     )?;
     get(tx, id)
 }
@@ -287,17 +287,14 @@ pub fn restore(tx: &Transaction, id: &str) -> Result<Member> {
 /// in the search index) go, and one anonymous count is added to `member_erasure` for this month
 /// and the member's source, in the same transaction. `members/erasure.rs` tells how nothing
 /// personal is left behind in the file.
-pub fn delete(tx: &Transaction, id: &str) -> Result<()> {
+pub fn delete(tx: &Transaction, id: &str, clock: &Clock) -> Result<()> {
     let source: String = tx
         .query_row("SELECT source FROM member WHERE id = ?1", [id], |r| {
             r.get(0)
         })
         .optional()?
-        .ok_or_else(|| CoreError::NotFound {
-            what: "member",
-            id: id.to_owned(),
-        })?;
+        .ok_or_else(|| CoreError::not_found("member", id))?;
     tx.execute("DELETE FROM member WHERE id = ?1", [id])?;
-    super::erasure::record(tx, &source)?;
+    super::erasure::record(tx, &source, clock.today())?;
     Ok(())
 }

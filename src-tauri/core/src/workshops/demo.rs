@@ -9,6 +9,7 @@ use rusqlite::Transaction;
 use super::input::clean;
 use super::model::{Frequency, SeriesInput, SessionInput, WorkshopInput, WorkshopStatus};
 use super::store::{insert, WorkshopSource};
+use crate::clock::Clock;
 use crate::error::Result;
 
 const KIEZHAUS: &str = "Kiezhaus, Raum 2, Weserstraße 12, 12047 Berlin";
@@ -149,8 +150,8 @@ pub(crate) fn workshops(today: Date, facilitators: &[String]) -> Vec<WorkshopInp
     vec![rust, dataviz, talks, hack, remote, docker]
 }
 
-/// Adds the demo workshops unless there are some already.
-pub(crate) fn load(tx: &Transaction, today: Date) -> Result<()> {
+/// Adds the demo workshops, run by `facilitators` (member ids), unless there are some already.
+pub(crate) fn load(tx: &Transaction, clock: &Clock, facilitators: &[String]) -> Result<()> {
     let existing: i64 = tx.query_row(
         "SELECT count(*) FROM workshop WHERE source = 'demo'",
         [],
@@ -159,15 +160,8 @@ pub(crate) fn load(tx: &Transaction, today: Date) -> Result<()> {
     if existing > 0 {
         return Ok(());
     }
-    let facilitators: Vec<String> = tx
-        .prepare(
-            "SELECT m.id FROM member m JOIN member_role r ON r.member_id = m.id
-             WHERE m.source = 'demo' AND r.role = 'facilitator' ORDER BY m.name_key LIMIT 6",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for input in workshops(today, &facilitators) {
-        insert(tx, &clean(&input)?, WorkshopSource::Demo, None, 0)?;
+    for input in workshops(clock.today(), facilitators) {
+        insert(tx, &clean(&input)?, WorkshopSource::Demo, clock)?;
     }
     Ok(())
 }

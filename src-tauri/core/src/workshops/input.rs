@@ -1,15 +1,16 @@
 //! From the editor's form to a workshop we are willing to store: trimmed, bounded, validated,
 //! with every wall-clock time resolved to an instant in the workshop's zone.
 
-use jiff::civil::{Date, DateTime};
+use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
 use super::model::{SessionInput, WorkshopInput, WorkshopStatus};
 use super::series;
 use crate::error::{CoreError, Result};
-use crate::members::normalize_tags;
+use crate::tags::normalize_tags;
 use crate::text::squash_whitespace;
+use crate::time::{instant, parse_local, zone};
 
 const MAX_TITLE: usize = 200;
 const MAX_DESCRIPTION: usize = 50_000;
@@ -41,36 +42,6 @@ pub(crate) struct CleanWorkshop {
     /// In order of start.
     pub sessions: Vec<CleanSession>,
     pub series_rule: Option<String>,
-}
-
-/// The zone for an IANA name, or a validation error on `timeZone`.
-pub(crate) fn zone(name: &str) -> Result<TimeZone> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(CoreError::invalid("timeZone", "A time zone is required."));
-    }
-    TimeZone::get(name).map_err(|_| {
-        CoreError::invalid(
-            "timeZone",
-            format!("“{name}” is not a time zone (use a name like Europe/Berlin)."),
-        )
-    })
-}
-
-/// A wall-clock time typed in the editor (`YYYY-MM-DDTHH:MM`, seconds optional).
-pub(crate) fn parse_local(text: &str, field: &'static str) -> Result<DateTime> {
-    text.trim().parse::<DateTime>().map_err(|_| {
-        CoreError::invalid(field, format!("“{}” is not a date and time.", text.trim()))
-    })
-}
-
-/// The instant of a wall-clock time in `tz`. In a DST gap the later reading is taken (02:30
-/// on a spring-forward night is 03:30), in an overlap the earlier one, as calendar clients do.
-pub(crate) fn instant(local: DateTime, tz: &TimeZone, field: &'static str) -> Result<Timestamp> {
-    local
-        .to_zoned(tz.clone())
-        .map(|z| z.timestamp())
-        .map_err(|e| CoreError::invalid(field, e.to_string()))
 }
 
 fn optional_text(value: Option<&str>, max: usize, field: &'static str) -> Result<Option<String>> {
@@ -247,32 +218,8 @@ pub(crate) fn clean(input: &WorkshopInput) -> Result<CleanWorkshop> {
         online_url: clean_url(input.online_url.as_deref())?,
         capacity: input.capacity,
         facilitator_ids,
-        tags: normalize_tags(&input.tags)?,
+        tags: normalize_tags(&input.tags, "workshop")?,
         sessions,
         series_rule,
     })
-}
-
-/// An instant given as RFC 3339 (`2027-03-16T17:30:00Z`).
-pub fn parse_instant(text: &str, field: &'static str) -> Result<Timestamp> {
-    text.trim()
-        .parse()
-        .map_err(|_| CoreError::invalid(field, format!("“{text}” is not an RFC 3339 instant.")))
-}
-
-/// The laptop's zone, the default for a new workshop (`UTC` when it has no IANA name).
-pub fn local_zone_name() -> String {
-    TimeZone::system().iana_name().unwrap_or("UTC").to_owned()
-}
-
-/// Every region zone name the tz database knows (`Europe/Berlin`, not `CET`), and `UTC`, sorted.
-pub fn zone_names() -> Vec<String> {
-    let mut all: Vec<String> = jiff::tz::db()
-        .available()
-        .map(|name| name.as_str().to_owned())
-        .filter(|name| (name.contains('/') && !name.starts_with("Etc/")) || name == "UTC")
-        .collect();
-    all.sort();
-    all.dedup();
-    all
 }

@@ -1,16 +1,19 @@
 //! Workshops: what the community meets for, their sessions (the agenda), recurring series with
 //! per-date changes, and the schedule that shows them.
 //!
-//! `model` holds the types that cross into the UI, `input` validates the editor's form,
-//! `series` turns the "Repeats" choices into an RRULE and expands it (with the `rrule` crate),
-//! `store` reads and writes, `occurrences` skips, moves and adds single dates of a series,
-//! `schedule` lists occurrences in a span with venue clashes, `demo` plans the demo's weeks.
+//! The files, from the bottom up (none imports one above it): `model` holds the types that
+//! cross into the UI, `input` validates the editor's form, `series` turns the "Repeats" choices
+//! into an RRULE and expands it (with the `rrule` crate), `read` reads a workshop whole,
+//! `exceptions` owns the changes to single dates, `store` writes workshops (and raises
+//! SEQUENCE), `occurrences` skips, moves and adds single dates, `schedule` lists occurrences in
+//! a span with venue clashes, and `demo` plans the demo's weeks.
 
 pub(crate) mod demo;
+pub(crate) mod exceptions;
 pub(crate) mod input;
-pub use input::{local_zone_name, parse_instant, zone_names};
 mod model;
-pub(crate) mod occurrences;
+mod occurrences;
+pub(crate) mod read;
 pub mod schedule;
 pub mod series;
 pub(crate) mod store;
@@ -20,5 +23,6 @@ pub use model::{
     Session, SessionInput, Workshop, WorkshopInput, WorkshopStatus,
 };
 pub use occurrences::{add_occurrence, move_occurrence, restore_occurrence, skip_occurrence};
+pub use read::{facilitated_by, get, in_order_of_first_date};
 pub use schedule::{schedule, workshop_occurrences};
-pub use store::{create, delete, duplicate, get, set_status, update};
+pub use store::{create, delete, duplicate, set_status, update};

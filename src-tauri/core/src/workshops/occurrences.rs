@@ -1,107 +1,19 @@
 //! Changes to single dates of a recurring session: skip one (EXDATE), move one (a
 //! RECURRENCE-ID override), add one (RDATE), or undo any of those. Each is one write that raises
 //! the workshop's SEQUENCE; changes that no longer name a date of the series are dropped when
-//! the series changes.
+//! the series changes (`exceptions::prune`).
 
 use jiff::Timestamp;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::Transaction;
 
-use super::input::{instant, parse_local, zone};
+use super::exceptions::{self, DateChange};
 use super::model::{ExceptionKind, Session, Workshop};
+use super::read::{first_local, session_context};
 use super::series;
-use super::store::{first_local, get, not_found, parse_stamp, raise_sequence_if_changed, stamp};
+use super::store::{raise_sequence_if_changed, touch};
+use crate::clock::Clock;
 use crate::error::{CoreError, Result};
-use crate::members::store::now;
-
-/// After an edit of the workshop (`before` is how it was): a skip or a move whose date the
-/// series still has stays; one whose session now starts at another time (or in another zone)
-/// follows it to the date of the series on the same local day; the rest are dropped, and all of
-/// them when the workshop no longer repeats.
-pub(super) fn prune(tx: &Transaction, workshop_id: &str, before: &Workshop) -> Result<()> {
-    let workshop = get(tx, workshop_id)?;
-    let Some(series) = &workshop.series else {
-        tx.execute(
-            "DELETE FROM session_exception WHERE session_id IN
-                (SELECT id FROM session WHERE workshop_id = ?1)",
-            [workshop_id],
-        )?;
-        return Ok(());
-    };
-    let tz = zone(&workshop.time_zone)?;
-    let old_tz = zone(&before.time_zone)?;
-    for exception in &workshop.exceptions {
-        if exception.kind == ExceptionKind::Add {
-            continue;
-        }
-        let Some(session) = workshop
-            .sessions
-            .iter()
-            .find(|s| s.id == exception.session_id)
-        else {
-            continue;
-        };
-        let at = parse_stamp(&exception.occurrence_at)?;
-        let first = first_local(session, &tz)?;
-        if !series::expand(&series.rule, first, &tz, at, at)?.is_empty() {
-            continue;
-        }
-        // The date the organizer skipped or moved, on the wall clock it was planned on.
-        let day = at.to_zoned(old_tz.clone()).date();
-        let day_start = start_of_day(day, &tz)?;
-        let next_day = start_of_day(day.tomorrow().unwrap_or(day), &tz)?;
-        let same_day: Vec<Timestamp> =
-            series::expand(&series.rule, first, &tz, day_start, next_day)?
-                .into_iter()
-                .filter(|t| *t < next_day)
-                .collect();
-        match same_day.as_slice() {
-            [new_at] => {
-                tx.execute(
-                    "UPDATE OR REPLACE session_exception SET occurrence_at = ?3
-                     WHERE session_id = ?1 AND occurrence_at = ?2",
-                    params![
-                        exception.session_id,
-                        exception.occurrence_at,
-                        stamp(*new_at)
-                    ],
-                )?;
-            }
-            _ => {
-                tx.execute(
-                    "DELETE FROM session_exception WHERE session_id = ?1 AND occurrence_at = ?2",
-                    params![exception.session_id, exception.occurrence_at],
-                )?;
-            }
-        }
-    }
-    Ok(())
-}
-
-fn start_of_day(day: jiff::civil::Date, tz: &jiff::tz::TimeZone) -> Result<Timestamp> {
-    day.to_zoned(tz.clone())
-        .map(|z| z.timestamp())
-        .map_err(|e| CoreError::invalid("sessions", e.to_string()))
-}
-
-/// The workshop a session belongs to, with the session.
-fn session_context(tx: &Transaction, session_id: &str) -> Result<(Workshop, Session)> {
-    let workshop_id: String = tx
-        .query_row(
-            "SELECT workshop_id FROM session WHERE id = ?1",
-            [session_id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .ok_or_else(|| not_found("session", session_id))?;
-    let workshop = get(tx, &workshop_id)?;
-    let session = workshop
-        .sessions
-        .iter()
-        .find(|s| s.id == session_id)
-        .cloned()
-        .ok_or_else(|| not_found("session", session_id))?;
-    Ok((workshop, session))
-}
+use crate::time::{instant, parse_local, zone};
 
 /// Checks that `occurrence_at` is a date the series gives for this session.
 fn ensure_occurrence(
@@ -127,28 +39,17 @@ fn ensure_occurrence(
     Ok(at)
 }
 
-/// Records a skip, move or extra date of one occurrence (replacing any earlier change to it).
-pub(crate) fn put_exception(
+/// Records `change` to one date of `session_id`, then raises SEQUENCE.
+fn put(
     tx: &Transaction,
+    workshop: &Workshop,
     session_id: &str,
-    kind: ExceptionKind,
-    at: Timestamp,
-    span: Option<(Timestamp, Timestamp)>,
-) -> Result<()> {
-    tx.execute(
-        "INSERT INTO session_exception (session_id, occurrence_at, kind, starts_at, ends_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (session_id, occurrence_at) DO UPDATE
-            SET kind = excluded.kind, starts_at = excluded.starts_at, ends_at = excluded.ends_at",
-        params![
-            session_id,
-            stamp(at),
-            kind.as_str(),
-            span.map(|(s, _)| stamp(s)),
-            span.map(|(_, e)| stamp(e)),
-        ],
-    )?;
-    Ok(())
+    change: DateChange,
+    clock: &Clock,
+) -> Result<Workshop> {
+    exceptions::put(tx, session_id, &change)?;
+    touch(tx, &workshop.id, clock)?;
+    raise_sequence_if_changed(tx, workshop)
 }
 
 /// One date of a series does not take place (an EXDATE).
@@ -156,12 +57,16 @@ pub fn skip_occurrence(
     tx: &Transaction,
     session_id: &str,
     occurrence_at: &str,
+    clock: &Clock,
 ) -> Result<Workshop> {
     let (workshop, session) = session_context(tx, session_id)?;
     let at = ensure_occurrence(&workshop, &session, occurrence_at)?;
-    put_exception(tx, session_id, ExceptionKind::Skip, at, None)?;
-    touch(tx, &workshop.id)?;
-    raise_sequence_if_changed(tx, &workshop)
+    let change = DateChange {
+        kind: ExceptionKind::Skip,
+        at,
+        span: None,
+    };
+    put(tx, &workshop, session_id, change, clock)
 }
 
 /// One date of a series takes place at another time (a RECURRENCE-ID override). `start` and
@@ -172,6 +77,7 @@ pub fn move_occurrence(
     occurrence_at: &str,
     start: &str,
     end: &str,
+    clock: &Clock,
 ) -> Result<Workshop> {
     let (workshop, session) = session_context(tx, session_id)?;
     let at = ensure_occurrence(&workshop, &session, occurrence_at)?;
@@ -196,13 +102,21 @@ pub fn move_occurrence(
             "Another date of the series is already at that time.",
         ));
     }
-    put_exception(tx, session_id, ExceptionKind::Move, at, Some((start, end)))?;
-    touch(tx, &workshop.id)?;
-    raise_sequence_if_changed(tx, &workshop)
+    let change = DateChange {
+        kind: ExceptionKind::Move,
+        at,
+        span: Some((start, end)),
+    };
+    put(tx, &workshop, session_id, change, clock)
 }
 
 /// An extra date for a series (an RDATE), as long as the session usually lasts.
-pub fn add_occurrence(tx: &Transaction, session_id: &str, start: &str) -> Result<Workshop> {
+pub fn add_occurrence(
+    tx: &Transaction,
+    session_id: &str,
+    start: &str,
+    clock: &Clock,
+) -> Result<Workshop> {
     let (workshop, session) = session_context(tx, session_id)?;
     if workshop.series.is_none() {
         return Err(CoreError::invalid(
@@ -212,16 +126,13 @@ pub fn add_occurrence(tx: &Transaction, session_id: &str, start: &str) -> Result
     }
     let tz = zone(&workshop.time_zone)?;
     let start = instant(parse_local(start, "start")?, &tz, "start")?;
-    let end = super::schedule::occurrence_end(&session, start, &tz)?;
-    put_exception(
-        tx,
-        session_id,
-        ExceptionKind::Add,
-        start,
-        Some((start, end)),
-    )?;
-    touch(tx, &workshop.id)?;
-    raise_sequence_if_changed(tx, &workshop)
+    let end = series::occurrence_end(&session, start, &tz)?;
+    let change = DateChange {
+        kind: ExceptionKind::Add,
+        at: start,
+        span: Some((start, end)),
+    };
+    put(tx, &workshop, session_id, change, clock)
 }
 
 /// Undoes a skip, a move or an added date.
@@ -229,23 +140,13 @@ pub fn restore_occurrence(
     tx: &Transaction,
     session_id: &str,
     occurrence_at: &str,
+    clock: &Clock,
 ) -> Result<Workshop> {
     let (workshop, _) = session_context(tx, session_id)?;
     let at: Timestamp = occurrence_at
         .parse()
         .map_err(|_| CoreError::invalid("occurrence", "Not a date and time."))?;
-    tx.execute(
-        "DELETE FROM session_exception WHERE session_id = ?1 AND occurrence_at = ?2",
-        params![session_id, stamp(at)],
-    )?;
-    touch(tx, &workshop.id)?;
+    exceptions::remove(tx, session_id, at)?;
+    touch(tx, &workshop.id, clock)?;
     raise_sequence_if_changed(tx, &workshop)
-}
-
-fn touch(tx: &Transaction, workshop_id: &str) -> Result<()> {
-    tx.execute(
-        "UPDATE workshop SET updated_at = ?2 WHERE id = ?1",
-        params![workshop_id, now()],
-    )?;
-    Ok(())
 }

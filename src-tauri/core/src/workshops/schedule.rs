@@ -4,16 +4,15 @@
 
 use std::collections::HashMap;
 
-use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use rusqlite::Connection;
 
-use super::input::zone;
-use super::model::{ExceptionKind, Occurrence, Session, Workshop, WorkshopStatus};
-use super::series;
-use super::store::{get, local_text, parse_stamp, stamp};
+use super::model::{ExceptionKind, Occurrence, Workshop, WorkshopStatus};
+use super::read::get;
+use super::series::{self, occurrence_end};
 use crate::error::Result;
 use crate::text::fold;
+use crate::time::{local_text, parse_stamp, stamp, zone};
 
 /// Every occurrence that overlaps `[from, to)`, in order of start.
 pub fn schedule(conn: &Connection, from: Timestamp, to: Timestamp) -> Result<Vec<Occurrence>> {
@@ -39,30 +38,6 @@ pub fn schedule(conn: &Connection, from: Timestamp, to: Timestamp) -> Result<Vec
     });
     mark_clashes(&mut out);
     Ok(out)
-}
-
-/// Where an occurrence of `session` starting at `start` ends: as many calendar days later for
-/// an all-day session (a day across a DST change is 23 or 25 hours), the same exact duration
-/// otherwise (RFC 5545 §3.8.5.3).
-pub(crate) fn occurrence_end(
-    session: &Session,
-    start: Timestamp,
-    tz: &TimeZone,
-) -> Result<Timestamp> {
-    let first = parse_stamp(&session.start)?;
-    let last = parse_stamp(&session.end)?;
-    if session.all_day {
-        let days = last.to_zoned(tz.clone()).date() - first.to_zoned(tz.clone()).date();
-        let day = start.to_zoned(tz.clone()).date();
-        let end = day
-            .checked_add(days)
-            .and_then(|d| d.to_zoned(tz.clone()))
-            .map_err(|e| crate::CoreError::invalid("sessions", e.to_string()))?;
-        return Ok(end.timestamp());
-    }
-    Ok(start
-        .checked_add(last.duration_since(first))
-        .unwrap_or(start))
 }
 
 /// The occurrences of one workshop that overlap `[from, to)`.

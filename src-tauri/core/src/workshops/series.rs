@@ -7,10 +7,11 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use rrule::RRuleSet;
 
-use crate::calendar::writer::weekday_code;
+use guildhall_ical::writer::weekday_code;
 
-use super::model::{Frequency, SeriesInput};
+use super::model::{Frequency, SeriesInput, Session};
 use crate::error::{CoreError, Result};
+use crate::time::parse_stamp;
 
 /// The most occurrences one session expands to in one query (about 20 years of a weekly series).
 const MAX_OCCURRENCES: u16 = 1000;
@@ -369,6 +370,30 @@ pub fn describe(rule: &str, first: DateTime, tz: &TimeZone) -> String {
         text.push_str(&format!(", {count} times"));
     }
     text
+}
+
+/// Where an occurrence of `session` starting at `start` ends: as many calendar days later for
+/// an all-day session (a day across a DST change is 23 or 25 hours), the same exact duration
+/// otherwise (RFC 5545 §3.8.5.3).
+pub(crate) fn occurrence_end(
+    session: &Session,
+    start: Timestamp,
+    tz: &TimeZone,
+) -> Result<Timestamp> {
+    let first = parse_stamp(&session.start)?;
+    let last = parse_stamp(&session.end)?;
+    if session.all_day {
+        let days = last.to_zoned(tz.clone()).date() - first.to_zoned(tz.clone()).date();
+        let day = start.to_zoned(tz.clone()).date();
+        let end = day
+            .checked_add(days)
+            .and_then(|d| d.to_zoned(tz.clone()))
+            .map_err(|e| CoreError::invalid("sessions", e.to_string()))?;
+        return Ok(end.timestamp());
+    }
+    Ok(start
+        .checked_add(last.duration_since(first))
+        .unwrap_or(start))
 }
 
 #[cfg(test)]

@@ -1,25 +1,26 @@
-//! Reading and writing workshops. Reads take `&Connection`; writes take the `&Transaction` of
-//! the user action they belong to. Every write that changes what a calendar shows raises the
-//! workshop's SEQUENCE by one; the calendar UIDs never change.
+//! Writing workshops, the one owner of the workshop tables (`workshop`, `session`,
+//! `workshop_facilitator`, `workshop_tag`; `session_exception` through `exceptions`). Writes take
+//! the `&Transaction` of the user action they belong to. Every write that changes what a
+//! calendar shows raises the workshop's SEQUENCE by one; the calendar UIDs never change.
+//!
+//! The calendar import writes through [`insert_from_calendar`] and [`update_from_calendar`] here
+//! rather than with SQL of its own.
 
-use jiff::tz::TimeZone;
-use jiff::Timestamp;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Transaction};
 
-use super::input::{clean, zone, CleanSession, CleanWorkshop};
-use super::model::{
-    ExceptionKind, Facilitator, OccurrenceException, Series, Session, Workshop, WorkshopInput,
-    WorkshopStatus,
-};
-use super::series;
+use super::exceptions::{self, DateChange};
+use super::input::{clean, CleanSession, CleanWorkshop};
+use super::model::{Session, Workshop, WorkshopInput, WorkshopStatus};
+use super::read::{calendar_changed, get};
+use crate::clock::Clock;
 use crate::error::{CoreError, Result};
 use crate::ids;
-use crate::members::store::now;
 use crate::text::fold;
+use crate::time::stamp;
 
 /// Where a workshop came from; `Import` ones were read from a calendar file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WorkshopSource {
+pub(crate) enum WorkshopSource {
     Manual,
     Import,
     Demo,
@@ -35,189 +36,8 @@ impl WorkshopSource {
     }
 }
 
-/// An instant as stored and as the UI receives it.
-pub(crate) fn stamp(t: Timestamp) -> String {
-    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-pub(crate) fn parse_stamp(s: &str) -> rusqlite::Result<Timestamp> {
-    s.parse().map_err(|e: jiff::Error| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.into())
-    })
-}
-
-/// A wall-clock time in `tz` as the editor shows it.
-pub(crate) fn local_text(t: Timestamp, tz: &TimeZone) -> String {
-    t.to_zoned(tz.clone())
-        .strftime("%Y-%m-%dT%H:%M")
-        .to_string()
-}
-
-pub(super) fn not_found(what: &'static str, id: &str) -> CoreError {
-    CoreError::NotFound {
-        what,
-        id: id.to_owned(),
-    }
-}
-
-pub fn get(conn: &Connection, id: &str) -> Result<Workshop> {
-    let row = conn
-        .query_row(
-            "SELECT id, title, description, status, time_zone, venue, online_url, capacity,
-                    series_rule, ical_uid, ical_sequence, created_at, updated_at
-             FROM workshop WHERE id = ?1",
-            [id],
-            |r| {
-                Ok((
-                    (
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, String>(4)?,
-                    ),
-                    (
-                        r.get::<_, Option<String>>(5)?,
-                        r.get::<_, Option<String>>(6)?,
-                        r.get::<_, Option<u32>>(7)?,
-                        r.get::<_, Option<String>>(8)?,
-                    ),
-                    (
-                        r.get::<_, String>(9)?,
-                        r.get::<_, u32>(10)?,
-                        r.get::<_, String>(11)?,
-                        r.get::<_, String>(12)?,
-                    ),
-                ))
-            },
-        )
-        .optional()?
-        .ok_or_else(|| not_found("workshop", id))?;
-    let ((id, title, description, status, time_zone), (venue, online_url, capacity, rule), meta) =
-        row;
-    let (ical_uid, ical_sequence, created_at, updated_at) = meta;
-    let tz = zone(&time_zone)?;
-    let sessions = sessions(conn, &id, &tz)?;
-    let series = match (&rule, sessions.first()) {
-        (Some(rule), Some(first)) => {
-            let first = first_local(first, &tz)?;
-            Some(Series {
-                rule: rule.clone(),
-                summary: series::describe(rule, first, &tz),
-                input: series::to_input(rule, first, &tz),
-            })
-        }
-        _ => None,
-    };
-    Ok(Workshop {
-        facilitators: facilitators(conn, &id)?,
-        tags: conn
-            .prepare_cached("SELECT tag FROM workshop_tag WHERE workshop_id = ?1 ORDER BY tag")?
-            .query_map([&id], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?,
-        exceptions: exceptions(conn, &id)?,
-        status: WorkshopStatus::parse(&status)
-            .ok_or_else(|| CoreError::invalid("status", format!("unknown status {status}")))?,
-        id,
-        title,
-        description,
-        time_zone,
-        venue,
-        online_url,
-        capacity,
-        sessions,
-        series,
-        ical_uid,
-        ical_sequence,
-        created_at,
-        updated_at,
-    })
-}
-
-pub(super) fn first_local(session: &Session, tz: &TimeZone) -> Result<jiff::civil::DateTime> {
-    Ok(parse_stamp(&session.start)?.to_zoned(tz.clone()).datetime())
-}
-
-fn sessions(conn: &Connection, workshop_id: &str, tz: &TimeZone) -> Result<Vec<Session>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, title, starts_at, ends_at, all_day, ical_uid FROM session
-         WHERE workshop_id = ?1 ORDER BY starts_at, position",
-    )?;
-    let rows = stmt.query_map([workshop_id], |r| {
-        let start = parse_stamp(&r.get::<_, String>(2)?)?;
-        let end = parse_stamp(&r.get::<_, String>(3)?)?;
-        Ok(Session {
-            id: r.get(0)?,
-            title: r.get(1)?,
-            start: stamp(start),
-            end: stamp(end),
-            start_local: local_text(start, tz),
-            end_local: local_text(end, tz),
-            all_day: r.get(4)?,
-            ical_uid: r.get(5)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn facilitators(conn: &Connection, workshop_id: &str) -> Result<Vec<Facilitator>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT m.id, m.name, m.email FROM workshop_facilitator f JOIN member m ON m.id = f.member_id
-         WHERE f.workshop_id = ?1 ORDER BY f.position",
-    )?;
-    let rows = stmt.query_map([workshop_id], |r| {
-        Ok(Facilitator {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            email: r.get(2)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn exceptions(conn: &Connection, workshop_id: &str) -> Result<Vec<OccurrenceException>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.session_id, e.kind, e.occurrence_at, e.starts_at, e.ends_at
-         FROM session_exception e JOIN session s ON s.id = e.session_id
-         WHERE s.workshop_id = ?1 ORDER BY e.occurrence_at, s.position",
-    )?;
-    let rows = stmt.query_map([workshop_id], |r| {
-        let kind: String = r.get(1)?;
-        Ok(OccurrenceException {
-            session_id: r.get(0)?,
-            kind: ExceptionKind::parse(&kind).ok_or_else(|| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    1,
-                    rusqlite::types::Type::Text,
-                    format!("unknown exception kind {kind}").into(),
-                )
-            })?,
-            occurrence_at: r.get(2)?,
-            start: r.get(3)?,
-            end: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// What a calendar shows of a workshop: when this changes, SEQUENCE goes up.
-fn calendar_view(w: &Workshop) -> impl PartialEq + '_ {
-    (
-        (&w.title, &w.description, w.status, &w.time_zone),
-        (&w.venue, &w.online_url, &w.facilitators),
-        (
-            &w.sessions,
-            w.series.as_ref().map(|s| &s.rule),
-            &w.exceptions,
-        ),
-    )
-}
-
-/// Whether a calendar would show `after` differently from `before`.
-pub(crate) fn calendar_changed(before: &Workshop, after: &Workshop) -> bool {
-    calendar_view(after) != calendar_view(before)
-}
-
+/// After a write: raises SEQUENCE when a calendar would show the workshop differently from
+/// `before`, and returns the workshop as it is now.
 pub(super) fn raise_sequence_if_changed(tx: &Transaction, before: &Workshop) -> Result<Workshop> {
     let after = get(tx, &before.id)?;
     if calendar_changed(before, &after) {
@@ -230,10 +50,18 @@ pub(super) fn raise_sequence_if_changed(tx: &Transaction, before: &Workshop) -> 
     Ok(after)
 }
 
+/// Marks the workshop as changed now (a change to one of its dates).
+pub(super) fn touch(tx: &Transaction, workshop_id: &str, clock: &Clock) -> Result<()> {
+    tx.execute(
+        "UPDATE workshop SET updated_at = ?2 WHERE id = ?1",
+        params![workshop_id, clock.stamp()],
+    )?;
+    Ok(())
+}
+
 fn check_facilitators(tx: &Transaction, ids: &[String]) -> Result<()> {
-    let mut stmt = tx.prepare_cached("SELECT 1 FROM member WHERE id = ?1")?;
     for id in ids {
-        if !stmt.exists([id])? {
+        if !crate::members::exists(tx, id)? {
             return Err(CoreError::invalid(
                 "facilitators",
                 format!("The facilitator {id} is no longer a member."),
@@ -264,7 +92,7 @@ fn write_people_and_tags(tx: &Transaction, id: &str, clean: &CleanWorkshop) -> R
     Ok(())
 }
 
-pub(crate) fn insert_session(
+fn insert_session(
     tx: &Transaction,
     workshop_id: &str,
     position: usize,
@@ -289,17 +117,18 @@ pub(crate) fn insert_session(
     Ok(id)
 }
 
-/// Inserts a cleaned workshop with new ids and UIDs; shared by the editor, duplicate and the
-/// calendar import (which passes the UIDs it read).
-pub(crate) fn insert(
+/// Inserts a cleaned workshop with a new id; each session gets the UID `session_uid` gives for
+/// its position (new random ones, or the UIDs a calendar file had). Returns the workshop's id
+/// and its sessions' ids, in order.
+fn insert_with(
     tx: &Transaction,
     clean: &CleanWorkshop,
     source: WorkshopSource,
-    ical_uid: Option<&str>,
     ical_sequence: u32,
-) -> Result<String> {
+    session_uid: impl Fn(usize) -> String,
+    clock: &Clock,
+) -> Result<(String, Vec<String>)> {
     let id = ids::workshop_id();
-    let now = now();
     tx.prepare_cached(
         "INSERT INTO workshop (id, title, description, status, time_zone, venue, online_url,
                                capacity, series_rule, source, ical_uid, ical_sequence, title_key,
@@ -317,25 +146,134 @@ pub(crate) fn insert(
         clean.capacity,
         clean.series_rule,
         source.as_str(),
-        ical_uid.map(str::to_owned).unwrap_or_else(ids::ical_uid),
+        ids::ical_uid(),
         ical_sequence,
         fold(&clean.title),
-        now,
+        clock.stamp(),
     ])?;
     write_people_and_tags(tx, &id, clean)?;
+    let mut sessions = Vec::with_capacity(clean.sessions.len());
     for (position, session) in clean.sessions.iter().enumerate() {
-        insert_session(tx, &id, position, session, &ids::ical_uid())?;
+        sessions.push(insert_session(
+            tx,
+            &id,
+            position,
+            session,
+            &session_uid(position),
+        )?);
+    }
+    Ok((id, sessions))
+}
+
+/// Inserts a cleaned workshop with new ids and calendar UIDs (the editor, duplicate, the demo).
+pub(crate) fn insert(
+    tx: &Transaction,
+    clean: &CleanWorkshop,
+    source: WorkshopSource,
+    clock: &Clock,
+) -> Result<String> {
+    let (id, _) = insert_with(tx, clean, source, 0, |_| ids::ical_uid(), clock)?;
+    Ok(id)
+}
+
+/// A workshop made from one event of a calendar file: its one session keeps the event's `uid`
+/// (so that importing the file again finds it), the file's SEQUENCE, and the event's changes
+/// to single dates.
+pub(crate) fn insert_from_calendar(
+    tx: &Transaction,
+    clean: &CleanWorkshop,
+    uid: &str,
+    sequence: u32,
+    changes: &[DateChange],
+    clock: &Clock,
+) -> Result<String> {
+    let (id, sessions) = insert_with(
+        tx,
+        clean,
+        WorkshopSource::Import,
+        sequence,
+        |_| uid.to_owned(),
+        clock,
+    )?;
+    for session_id in &sessions {
+        exceptions::replace(tx, session_id, changes)?;
     }
     Ok(id)
 }
 
-pub fn create(tx: &Transaction, input: &WorkshopInput) -> Result<Workshop> {
+/// The event with `session_id`'s UID came back in a calendar file: its session takes the
+/// file's times and changes to single dates; the workshop's own fields follow the file only for
+/// a one-session workshop the file made (a workshop planned here and exported keeps its title,
+/// venue and text). SEQUENCE becomes the file's or one more than before, whichever is higher,
+/// when a calendar would show a difference. Returns whether anything changed.
+pub(crate) fn update_from_calendar(
+    tx: &Transaction,
+    workshop_id: &str,
+    session_id: &str,
+    clean: &CleanWorkshop,
+    sequence: u32,
+    changes: &[DateChange],
+    clock: &Clock,
+) -> Result<bool> {
+    let before = get(tx, workshop_id)?;
+    let session = &clean.sessions[0];
+    tx.execute(
+        "UPDATE session SET starts_at = ?2, ends_at = ?3, all_day = ?4 WHERE id = ?1",
+        params![
+            session_id,
+            stamp(session.start),
+            stamp(session.end),
+            session.all_day
+        ],
+    )?;
+    let imported: bool = tx.query_row(
+        "SELECT source = 'import' FROM workshop WHERE id = ?1",
+        [workshop_id],
+        |r| r.get(0),
+    )?;
+    if before.sessions.len() == 1 && imported {
+        tx.execute(
+            "UPDATE workshop SET title = ?2, description = ?3, status = ?4, time_zone = ?5,
+                    venue = ?6, online_url = ?7, series_rule = ?8, title_key = ?9
+             WHERE id = ?1",
+            params![
+                workshop_id,
+                clean.title,
+                clean.description,
+                clean.status.as_str(),
+                clean.time_zone,
+                clean.venue,
+                clean.online_url,
+                clean.series_rule,
+                fold(&clean.title),
+            ],
+        )?;
+    }
+    exceptions::replace(tx, session_id, changes)?;
+    let after = get(tx, workshop_id)?;
+    if !calendar_changed(&before, &after) {
+        return Ok(false);
+    }
+    let next = sequence.max(before.ical_sequence + 1);
+    tx.execute(
+        "UPDATE workshop SET ical_sequence = ?2, updated_at = ?3 WHERE id = ?1",
+        params![workshop_id, next, clock.stamp()],
+    )?;
+    Ok(true)
+}
+
+pub fn create(tx: &Transaction, input: &WorkshopInput, clock: &Clock) -> Result<Workshop> {
     let clean = clean(input)?;
-    let id = insert(tx, &clean, WorkshopSource::Manual, None, 0)?;
+    let id = insert(tx, &clean, WorkshopSource::Manual, clock)?;
     get(tx, &id)
 }
 
-pub fn update(tx: &Transaction, id: &str, input: &WorkshopInput) -> Result<Workshop> {
+pub fn update(
+    tx: &Transaction,
+    id: &str,
+    input: &WorkshopInput,
+    clock: &Clock,
+) -> Result<Workshop> {
     let before = get(tx, id)?;
     let clean = clean(input)?;
     for session in &clean.sessions {
@@ -363,12 +301,12 @@ pub fn update(tx: &Transaction, id: &str, input: &WorkshopInput) -> Result<Works
             clean.capacity,
             clean.series_rule,
             fold(&clean.title),
-            now(),
+            clock.stamp(),
         ],
     )?;
     write_people_and_tags(tx, id, &clean)?;
     replace_sessions(tx, id, &before.sessions, &clean.sessions)?;
-    super::occurrences::prune(tx, id, &before)?;
+    exceptions::prune(tx, id, &before)?;
     raise_sequence_if_changed(tx, &before)
 }
 
@@ -414,7 +352,7 @@ fn replace_sessions(
 
 /// A copy to plan the next edition: a draft with new ids and calendar UIDs, the same sessions,
 /// series, people and tags, and none of the original's per-date changes.
-pub fn duplicate(tx: &Transaction, id: &str) -> Result<Workshop> {
+pub fn duplicate(tx: &Transaction, id: &str, clock: &Clock) -> Result<Workshop> {
     let original = get(tx, id)?;
     let input = WorkshopInput {
         title: format!("{} (copy)", original.title),
@@ -433,7 +371,7 @@ pub fn duplicate(tx: &Transaction, id: &str) -> Result<Workshop> {
     // Keep the original's rule exactly (a custom rule) rather than what the editor would
     // rebuild from it.
     clean.series_rule = original.series.as_ref().map(|s| s.rule.clone());
-    let new_id = insert(tx, &clean, WorkshopSource::Manual, None, 0)?;
+    let new_id = insert(tx, &clean, WorkshopSource::Manual, clock)?;
     get(tx, &new_id)
 }
 
@@ -461,18 +399,23 @@ fn session_input(s: &Session) -> super::model::SessionInput {
 }
 
 /// Cancels a workshop: it stays, shown as cancelled, and its calendar entry says so.
-pub fn set_status(tx: &Transaction, id: &str, status: WorkshopStatus) -> Result<Workshop> {
+pub fn set_status(
+    tx: &Transaction,
+    id: &str,
+    status: WorkshopStatus,
+    clock: &Clock,
+) -> Result<Workshop> {
     let before = get(tx, id)?;
     tx.execute(
         "UPDATE workshop SET status = ?2, updated_at = ?3 WHERE id = ?1",
-        params![id, status.as_str(), now()],
+        params![id, status.as_str(), clock.stamp()],
     )?;
     raise_sequence_if_changed(tx, &before)
 }
 
 pub fn delete(tx: &Transaction, id: &str) -> Result<()> {
     if tx.execute("DELETE FROM workshop WHERE id = ?1", [id])? == 0 {
-        return Err(not_found("workshop", id));
+        return Err(CoreError::not_found("workshop", id));
     }
     Ok(())
 }

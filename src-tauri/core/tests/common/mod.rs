@@ -6,24 +6,26 @@
 use guildhall_core::members::{
     self, AudienceFilter, MailingListFormat, Member, MemberInput, PracticeLevel, Role,
 };
-use guildhall_core::Database;
+use guildhall_core::Clock;
+use guildhall_core::Context;
 
-pub fn get(db: &Database, id: &str) -> Member {
-    db.read(|c| members::get(c, id)).unwrap()
+pub fn get(ctx: &Context, id: &str) -> Member {
+    ctx.read(|c| members::get(c, id)).unwrap()
 }
 
-pub fn open() -> (tempfile::TempDir, Database) {
+pub fn open() -> (tempfile::TempDir, Context) {
     let dir = tempfile::tempdir().unwrap();
-    let db = Database::open_in(dir.path()).unwrap();
-    (dir, db)
+    let ctx = Context::open_in(dir.path(), Clock::system()).unwrap();
+    (dir, ctx)
 }
 
-pub fn add(db: &Database, input: MemberInput) -> Member {
-    db.write(|tx| members::create(tx, &input)).unwrap()
+pub fn add(ctx: &Context, input: MemberInput) -> Member {
+    ctx.write(|tx| members::create(tx, &input, &ctx.clock))
+        .unwrap()
 }
 
-pub fn sql(db: &Database, statement: &str, id: &str) {
-    db.write(|tx| Ok(tx.execute(statement, [id])?)).unwrap();
+pub fn sql(ctx: &Context, statement: &str, id: &str) {
+    ctx.write(|tx| Ok(tx.execute(statement, [id])?)).unwrap();
 }
 
 pub fn mailable(name: &str, email: &str) -> MemberInput {
@@ -38,9 +40,9 @@ pub fn mailable(name: &str, email: &str) -> MemberInput {
 }
 
 /// Three members who may be mailed, four who may never be, fixed `updated_at` for REV.
-pub fn community(db: &Database) {
+pub fn community(ctx: &Context) {
     add(
-        db,
+        ctx,
         MemberInput {
             phone: Some("+49 30 123456".into()),
             practice_level: Some(PracticeLevel::Expert),
@@ -50,7 +52,7 @@ pub fn community(db: &Database) {
         },
     );
     add(
-        db,
+        ctx,
         MemberInput {
             practice_level: Some(PracticeLevel::Practitioner),
             roles: vec![Role::Volunteer],
@@ -59,7 +61,7 @@ pub fn community(db: &Database) {
         },
     );
     add(
-        db,
+        ctx,
         MemberInput {
             roles: vec![Role::Member],
             ..mailable("Chen, Mei; Dr", "mei@example.net")
@@ -71,37 +73,38 @@ pub fn community(db: &Database) {
         consent_on: None,
         ..mailable("Nora No-Consent", "nora@example.org")
     };
-    add(db, no_consent);
-    let gone = add(db, mailable("Una Unsubscribed", "una@example.org"));
+    add(ctx, no_consent);
+    let gone = add(ctx, mailable("Una Unsubscribed", "una@example.org"));
     sql(
-        db,
+        ctx,
         "UPDATE member SET unsubscribed_at = '2025-05-01T09:00:00Z' WHERE id = ?1",
         &gone.id,
     );
-    let archived = add(db, mailable("Arlo Archived", "arlo@example.org"));
-    db.write(|tx| members::archive(tx, &archived.id)).unwrap();
+    let archived = add(ctx, mailable("Arlo Archived", "arlo@example.org"));
+    ctx.write(|tx| members::archive(tx, &archived.id, &ctx.clock))
+        .unwrap();
     add(
-        db,
+        ctx,
         MemberInput {
             name: "Nemo No-Email".into(),
             tags: vec!["rust".into()],
             ..Default::default()
         },
     );
-    db.write(|tx| Ok(tx.execute("UPDATE member SET updated_at = '2025-04-01T10:00:00Z'", [])?))
+    ctx.write(|tx| Ok(tx.execute("UPDATE member SET updated_at = '2025-04-01T10:00:00Z'", [])?))
         .unwrap();
 }
 
-pub fn export(db: &Database, filter: &AudienceFilter, format: MailingListFormat) -> (u32, String) {
+pub fn export(ctx: &Context, filter: &AudienceFilter, format: MailingListFormat) -> (u32, String) {
     let mut out = Vec::new();
-    let count = db
+    let count = ctx
         .read(|c| members::mailing_list(c, filter, format, &mut out))
         .unwrap();
     (count, String::from_utf8(out).unwrap())
 }
 
-pub fn everyone(db: &Database, format: MailingListFormat) -> String {
-    let (count, text) = export(db, &AudienceFilter::default(), format);
+pub fn everyone(ctx: &Context, format: MailingListFormat) -> String {
+    let (count, text) = export(ctx, &AudienceFilter::default(), format);
     assert_eq!(count, 3, "{format:?}");
     text
 }

@@ -9,8 +9,8 @@ use crate::{all, by_name, counts, import, open, preview, try_import};
 
 #[test]
 fn a_known_email_updates_the_member_and_keeps_what_the_row_leaves_empty() {
-    let (_dir, db) = open();
-    let ada = db
+    let (_dir, ctx) = open();
+    let ada = ctx
         .write(|tx| {
             members::create(
                 tx,
@@ -25,13 +25,14 @@ fn a_known_email_updates_the_member_and_keeps_what_the_row_leaves_empty() {
                     notes: "Brings the projector.".into(),
                     ..Default::default()
                 },
+                &ctx.clock,
             )
         })
         .unwrap();
     let csv = "Name,Email,Phone,Tags,Notes,Joined\n\
                Ada King, ADA@Example.org ,,\"mentoring, Rust\",,2023-01-01\n";
-    assert_eq!(counts(&import(&db, csv.as_bytes())), (0, 1, 0, 0));
-    let after = db.read(|c| members::get(c, &ada.id)).unwrap();
+    assert_eq!(counts(&import(&ctx, csv.as_bytes())), (0, 1, 0, 0));
+    let after = ctx.read(|c| members::get(c, &ada.id)).unwrap();
     assert_eq!(after.name, "Ada King");
     assert_eq!(after.email.as_deref(), Some("ADA@Example.org"));
     assert_eq!(after.phone, ada.phone);
@@ -50,16 +51,16 @@ fn a_known_email_updates_the_member_and_keeps_what_the_row_leaves_empty() {
     assert_eq!(after.source, MemberSource::Manual);
     assert_eq!(after.check_in_code, ada.check_in_code);
 
-    assert_eq!(counts(&import(&db, csv.as_bytes())), (0, 0, 1, 0));
-    assert_eq!(all(&db).len(), 1);
+    assert_eq!(counts(&import(&ctx, csv.as_bytes())), (0, 0, 1, 0));
+    assert_eq!(all(&ctx).len(), 1);
 }
 
 #[test]
 fn a_second_row_with_the_same_email_updates_the_first() {
-    let (_dir, db) = open();
+    let (_dir, ctx) = open();
     let csv = "Name,Email,Tags\nAda,ada@example.org,rust\nAda Lovelace,ADA@example.org,go\n";
-    assert_eq!(counts(&import(&db, csv.as_bytes())), (1, 1, 0, 0));
-    let members = all(&db);
+    assert_eq!(counts(&import(&ctx, csv.as_bytes())), (1, 1, 0, 0));
+    let members = all(&ctx);
     assert_eq!(members.len(), 1);
     assert_eq!(members[0].name, "Ada Lovelace");
     assert_eq!(members[0].tags, vec!["go", "rust"]);
@@ -67,13 +68,13 @@ fn a_second_row_with_the_same_email_updates_the_first() {
 
 #[test]
 fn a_mapping_is_remembered_for_the_same_headers() {
-    let (_dir, db) = open();
+    let (_dir, ctx) = open();
     let csv = "Who,Contact,Team\nAda,ada@example.org,core\n";
-    let p = preview(&db, csv.as_bytes());
+    let p = preview(&ctx, csv.as_bytes());
     assert_eq!(p.format, ImportFormat::Generic);
     assert!(p.needs_mapping);
     assert_eq!(p.ignored_columns, vec!["Who", "Contact", "Team"]);
-    let err = try_import(&db, csv.as_bytes(), &ImportOptions::default()).unwrap_err();
+    let err = try_import(&ctx, csv.as_bytes(), &ImportOptions::default()).unwrap_err();
     assert!(
         matches!(&err, CoreError::InvalidFile { line: None, message } if message.contains("names")),
         "{err:?}"
@@ -95,24 +96,24 @@ fn a_mapping_is_remembered_for_the_same_headers() {
         ..Default::default()
     };
     assert_eq!(
-        counts(&try_import(&db, csv.as_bytes(), &dry).unwrap()),
+        counts(&try_import(&ctx, csv.as_bytes(), &dry).unwrap()),
         (1, 0, 0, 0)
     );
-    assert!(preview(&db, csv.as_bytes()).needs_mapping);
+    assert!(preview(&ctx, csv.as_bytes()).needs_mapping);
 
     let options = ImportOptions {
         mapping: Some(mapping),
         ..Default::default()
     };
     assert_eq!(
-        counts(&try_import(&db, csv.as_bytes(), &options).unwrap()),
+        counts(&try_import(&ctx, csv.as_bytes(), &options).unwrap()),
         (1, 0, 0, 0)
     );
-    assert_eq!(by_name(&db, "Ada").tags, vec!["core"]);
+    assert_eq!(by_name(&ctx, "Ada").tags, vec!["core"]);
 
     // Next month's file, columns in another order: the mapping is offered and used again.
     let next = "Team,Who,Contact\ndocs,Grace,grace@example.org\n";
-    let p = preview(&db, next.as_bytes());
+    let p = preview(&ctx, next.as_bytes());
     assert!(p.remembered_mapping && !p.needs_mapping);
     assert_eq!(
         p.mapping.iter().map(|m| m.field).collect::<Vec<_>>(),
@@ -122,13 +123,13 @@ fn a_mapping_is_remembered_for_the_same_headers() {
             Some(MemberField::Email)
         ]
     );
-    assert_eq!(counts(&import(&db, next.as_bytes())), (1, 0, 0, 0));
-    assert_eq!(by_name(&db, "Grace").tags, vec!["docs"]);
+    assert_eq!(counts(&import(&ctx, next.as_bytes())), (1, 0, 0, 0));
+    assert_eq!(by_name(&ctx, "Grace").tags, vec!["docs"]);
 }
 
 #[test]
 fn explicit_mappings_cannot_forge_identity() {
-    let (_dir, db) = open();
+    let (_dir, ctx) = open();
     let csv = "Who,Key\nAda,mem_ABC\n";
     let options = ImportOptions {
         mapping: Some(vec![
@@ -143,7 +144,7 @@ fn explicit_mappings_cannot_forge_identity() {
         ]),
         ..Default::default()
     };
-    let err = try_import(&db, csv.as_bytes(), &options).unwrap_err();
+    let err = try_import(&ctx, csv.as_bytes(), &options).unwrap_err();
     assert!(
         matches!(
             err,
@@ -154,7 +155,7 @@ fn explicit_mappings_cannot_forge_identity() {
         ),
         "{err:?}"
     );
-    assert!(all(&db).is_empty());
+    assert!(all(&ctx).is_empty());
 }
 
 const GUILDHALL_HEADER: &str = "id,name,email,phone,practice_level,roles,tags,email_consent,\
@@ -214,20 +215,20 @@ fn export_line(m: &Member) -> String {
 
 #[test]
 fn guildhall_export_round_trips_with_nothing_lost() {
-    let (_dir, db) = open();
+    let (_dir, ctx) = open();
     let zoe = zoe();
     let csv = format!("{GUILDHALL_HEADER}\r\n{}\r\n", export_line(&zoe));
-    let p = preview(&db, csv.as_bytes());
+    let p = preview(&ctx, csv.as_bytes());
     assert_eq!(p.format, ImportFormat::Guildhall);
     assert!(p.ignored_columns.is_empty(), "{:?}", p.ignored_columns);
 
-    let report = import(&db, csv.as_bytes());
+    let report = import(&ctx, csv.as_bytes());
     assert_eq!(
         (report.format, counts(&report)),
         (ImportFormat::Guildhall, (1, 0, 0, 0))
     );
-    assert_eq!(db.read(|c| members::get(c, &zoe.id)).unwrap(), zoe);
-    assert_eq!(counts(&import(&db, csv.as_bytes())), (0, 0, 1, 0));
+    assert_eq!(ctx.read(|c| members::get(c, &zoe.id)).unwrap(), zoe);
+    assert_eq!(counts(&import(&ctx, csv.as_bytes())), (0, 0, 1, 0));
 
     // Where the id exists, the row updates that member: new values overwrite, tags and roles
     // are added, identity and history stay.
@@ -238,8 +239,8 @@ fn guildhall_export_round_trips_with_nothing_lost() {
     edited.email_consent = false;
     edited.consent_on = None;
     let csv = format!("{GUILDHALL_HEADER}\n{}\n", export_line(&edited));
-    assert_eq!(counts(&import(&db, csv.as_bytes())), (0, 1, 0, 0));
-    let after = db.read(|c| members::get(c, &zoe.id)).unwrap();
+    assert_eq!(counts(&import(&ctx, csv.as_bytes())), (0, 1, 0, 0));
+    let after = ctx.read(|c| members::get(c, &zoe.id)).unwrap();
     assert_eq!(after.name, "Zoë Müller-Okafor");
     assert_eq!(after.tags, vec!["data science", "go", "rust"]);
     assert_eq!(
@@ -252,12 +253,12 @@ fn guildhall_export_round_trips_with_nothing_lost() {
         (&zoe.check_in_code, &zoe.created_at, zoe.source)
     );
     assert!(after.updated_at > zoe.updated_at);
-    assert_eq!(all(&db).len(), 1);
+    assert_eq!(all(&ctx).len(), 1);
 }
 
 #[test]
 fn a_guildhall_row_whose_check_in_code_is_taken_is_rejected_with_its_line() {
-    let (_dir, db) = open();
+    let (_dir, ctx) = open();
     let first = Member {
         profile_url: None,
         ..zoe()
@@ -273,7 +274,7 @@ fn a_guildhall_row_whose_check_in_code_is_taken_is_rejected_with_its_line() {
         export_line(&first),
         export_line(&second)
     );
-    let report = import(&db, csv.as_bytes());
+    let report = import(&ctx, csv.as_bytes());
     assert_eq!(counts(&report), (1, 0, 0, 1));
     assert!(!report.committed);
     // Zoë's notes span two lines, so the second row starts on line 4.
@@ -283,14 +284,14 @@ fn a_guildhall_row_whose_check_in_code_is_taken_is_rejected_with_its_line() {
         "{}",
         report.rejected_rows[0].reason
     );
-    assert!(all(&db).is_empty());
+    assert!(all(&ctx).is_empty());
 
     let skip = ImportOptions {
         skip_bad_rows: true,
         ..Default::default()
     };
-    let report = try_import(&db, csv.as_bytes(), &skip).unwrap();
+    let report = try_import(&ctx, csv.as_bytes(), &skip).unwrap();
     assert_eq!((counts(&report), report.committed), ((1, 0, 0, 1), true));
-    assert_eq!(all(&db).len(), 1);
-    assert_eq!(all(&db)[0].id, first.id);
+    assert_eq!(all(&ctx).len(), 1);
+    assert_eq!(all(&ctx)[0].id, first.id);
 }

@@ -9,24 +9,25 @@ use guildhall_core::CoreError;
 
 use crate::{all, counts, dump, generated, open, preview, try_import, try_preview};
 
-fn with_one_member(db: &guildhall_core::Database) {
+fn with_one_member(ctx: &guildhall_core::Context) {
     let ada = MemberInput {
         name: "Ada".into(),
         email: Some("ada@example.org".into()),
         tags: vec!["rust".into()],
         ..Default::default()
     };
-    db.write(|tx| members::create(tx, &ada)).unwrap();
+    ctx.write(|tx| members::create(tx, &ada, &ctx.clock))
+        .unwrap();
 }
 
 #[test]
 fn one_bad_row_among_ten_thousand_writes_nothing_unless_skipped() {
-    let (_dir, db) = open();
-    with_one_member(&db);
-    let before = dump(&db);
+    let (_dir, ctx) = open();
+    with_one_member(&ctx);
+    let before = dump(&ctx);
     let (csv, bad_line) = generated(10_000, Some(6_789));
 
-    let report = try_import(&db, csv.as_bytes(), &ImportOptions::default()).unwrap();
+    let report = try_import(&ctx, csv.as_bytes(), &ImportOptions::default()).unwrap();
     assert!(!report.committed);
     assert_eq!(counts(&report), (9_999, 0, 0, 1));
     assert_eq!(report.rejected_rows.len(), 1);
@@ -38,26 +39,27 @@ fn one_bad_row_among_ten_thousand_writes_nothing_unless_skipped() {
         "{}",
         report.rejected_rows[0].reason
     );
-    assert_eq!(dump(&db), before);
+    assert_eq!(dump(&ctx), before);
 
     let skip = ImportOptions {
         skip_bad_rows: true,
         ..Default::default()
     };
-    let report = try_import(&db, csv.as_bytes(), &skip).unwrap();
+    let report = try_import(&ctx, csv.as_bytes(), &skip).unwrap();
     assert!(report.committed);
     assert_eq!(counts(&report), (9_999, 0, 0, 1));
     assert_eq!(report.rejected_rows[0].line, bad_line);
-    assert_eq!(all(&db).len(), 10_000);
+    assert_eq!(all(&ctx).len(), 10_000);
 }
 
 #[test]
 fn progress_is_reported_every_thousand_rows() {
-    let (_dir, db) = open();
+    let (_dir, ctx) = open();
     let (csv, _) = generated(2_500, None);
     let mut seen = Vec::new();
     import::import(
-        &db,
+        &ctx.db,
+        &ctx.clock,
         csv.as_bytes(),
         &ImportOptions::default(),
         &mut |p: ImportProgress| seen.push((p.done, p.total)),
@@ -72,13 +74,14 @@ fn progress_is_reported_every_thousand_rows() {
 
 #[test]
 fn cancel_rolls_everything_back() {
-    let (_dir, db) = open();
-    with_one_member(&db);
-    let before = dump(&db);
+    let (_dir, ctx) = open();
+    with_one_member(&ctx);
+    let before = dump(&ctx);
     let (csv, _) = generated(5_000, None);
     let cancel = AtomicBool::new(false);
     let err = import::import(
-        &db,
+        &ctx.db,
+        &ctx.clock,
         csv.as_bytes(),
         &ImportOptions::default(),
         &mut |p| {
@@ -90,23 +93,23 @@ fn cancel_rolls_everything_back() {
     )
     .unwrap_err();
     assert!(matches!(err, CoreError::Cancelled), "{err:?}");
-    assert_eq!(dump(&db), before);
+    assert_eq!(dump(&ctx), before);
 }
 
 #[test]
 fn a_dry_run_counts_but_writes_nothing() {
-    let (_dir, db) = open();
-    with_one_member(&db);
-    let before = dump(&db);
+    let (_dir, ctx) = open();
+    with_one_member(&ctx);
+    let before = dump(&ctx);
     let csv = "Name,Email,Tags\nAda,ADA@example.org,go\nGrace,grace@example.org,\n";
     let options = ImportOptions {
         dry_run: true,
         ..Default::default()
     };
-    let report = try_import(&db, csv.as_bytes(), &options).unwrap();
+    let report = try_import(&ctx, csv.as_bytes(), &options).unwrap();
     assert_eq!(counts(&report), (1, 1, 0, 0));
     assert!(!report.committed);
-    assert_eq!(dump(&db), before);
+    assert_eq!(dump(&ctx), before);
 }
 
 fn file_error(err: CoreError) -> (Option<u32>, String) {
@@ -118,9 +121,9 @@ fn file_error(err: CoreError) -> (Option<u32>, String) {
 
 #[test]
 fn broken_files_are_refused_clearly_and_change_nothing() {
-    let (_dir, db) = open();
-    with_one_member(&db);
-    let before = dump(&db);
+    let (_dir, ctx) = open();
+    with_one_member(&ctx);
+    let before = dump(&ctx);
     let mut garbage = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
     garbage.extend((0u32..4096).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
     let cases: Vec<(&str, Vec<u8>, Option<u32>, &str)> = vec![
@@ -148,28 +151,28 @@ fn broken_files_are_refused_clearly_and_change_nothing() {
         ),
     ];
     for (what, bytes, line, words) in cases {
-        let (found_line, message) = file_error(try_preview(&db, &bytes).unwrap_err());
+        let (found_line, message) = file_error(try_preview(&ctx, &bytes).unwrap_err());
         assert_eq!(found_line, line, "{what}: {message}");
         assert!(message.contains(words), "{what}: {message}");
-        let err = try_import(&db, &bytes, &ImportOptions::default()).unwrap_err();
+        let err = try_import(&ctx, &bytes, &ImportOptions::default()).unwrap_err();
         assert_eq!(file_error(err).0, line, "{what}");
-        assert_eq!(dump(&db), before, "{what}");
+        assert_eq!(dump(&ctx), before, "{what}");
     }
 
     // No column holds names: the preview asks for a mapping, the import refuses.
     let no_names = b"Colour,Size\nred,L\n";
-    assert!(preview(&db, no_names).needs_mapping);
+    assert!(preview(&ctx, no_names).needs_mapping);
     let (_, message) =
-        file_error(try_import(&db, no_names, &ImportOptions::default()).unwrap_err());
+        file_error(try_import(&ctx, no_names, &ImportOptions::default()).unwrap_err());
     assert!(message.contains("names"), "{message}");
-    assert_eq!(dump(&db), before);
+    assert_eq!(dump(&ctx), before);
 }
 
 #[test]
 fn a_fifty_megabyte_line_is_refused_with_its_line_number() {
-    let (_dir, db) = open();
-    with_one_member(&db);
-    let before = dump(&db);
+    let (_dir, ctx) = open();
+    with_one_member(&ctx);
+    let before = dump(&ctx);
     for quoted in [false, true] {
         let mut bytes = b"name,email\nGrace,grace@example.org\n".to_vec();
         if quoted {
@@ -177,27 +180,27 @@ fn a_fifty_megabyte_line_is_refused_with_its_line_number() {
         }
         bytes.resize(bytes.len() + 50 * 1024 * 1024, b'x');
         bytes.extend_from_slice(b"\nLinus,linus@example.org\n");
-        let (line, message) = file_error(try_preview(&db, &bytes).unwrap_err());
+        let (line, message) = file_error(try_preview(&ctx, &bytes).unwrap_err());
         assert_eq!(line, Some(3), "{message}");
         assert!(message.contains("1 MiB"), "{message}");
-        let err = try_import(&db, &bytes, &ImportOptions::default()).unwrap_err();
+        let err = try_import(&ctx, &bytes, &ImportOptions::default()).unwrap_err();
         assert_eq!(file_error(err).0, Some(3));
     }
-    assert_eq!(dump(&db), before);
+    assert_eq!(dump(&ctx), before);
 }
 
 #[test]
 fn search_sees_what_an_import_adds_and_changes() {
     // The import bumps `member_version` once instead of by trigger per row; a search index
     // cached before the import must still be rebuilt after it, and after an update-only one.
-    let (_dir, db) = open();
-    with_one_member(&db);
-    assert_eq!(all(&db).len(), 1);
+    let (_dir, ctx) = open();
+    with_one_member(&ctx);
+    assert_eq!(all(&ctx).len(), 1);
     let (csv, _) = generated(50, None);
-    try_import(&db, csv.as_bytes(), &ImportOptions::default()).unwrap();
-    assert_eq!(all(&db).len(), 51);
+    try_import(&ctx, csv.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(all(&ctx).len(), 51);
     let csv = "Name,Email\nAda Lovelace,ada@example.org\n";
-    let report = try_import(&db, csv.as_bytes(), &ImportOptions::default()).unwrap();
+    let report = try_import(&ctx, csv.as_bytes(), &ImportOptions::default()).unwrap();
     assert_eq!(counts(&report), (0, 1, 0, 0));
-    assert!(all(&db).iter().any(|m| m.name == "Ada Lovelace"));
+    assert!(all(&ctx).iter().any(|m| m.name == "Ada Lovelace"));
 }

@@ -17,10 +17,10 @@ use std::io::Write;
 use rusqlite::{params_from_iter, Connection};
 use serde::{Deserialize, Serialize};
 
-use super::input::normalize_tags;
 use super::model::{Member, PracticeLevel, Role};
 use super::store::{member_from_row, SELECT_MEMBER};
 use crate::error::{CoreError, Result};
+use crate::tags::normalize_tags;
 
 pub use self::csv::{all_members_csv, neutralise_formula, ALL_MEMBERS_HEADER};
 
@@ -76,7 +76,7 @@ pub fn mailing_list(
 ) -> Result<u32> {
     let mut sql = format!("{SELECT_MEMBER} WHERE {MAILABLE}");
     let mut params: Vec<String> = Vec::new();
-    let tags = normalize_tags(&filter.tags)?;
+    let tags = normalize_tags(&filter.tags, "member")?;
     if !tags.is_empty() {
         let marks = vec!["?"; tags.len()].join(", ");
         sql.push_str(&format!(

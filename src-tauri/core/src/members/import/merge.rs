@@ -8,8 +8,9 @@
 
 use super::row::Draft;
 use crate::error::Result;
-use crate::members::input::{normalize_tags, CleanMember};
+use crate::members::input::CleanMember;
 use crate::members::model::Member;
+use crate::tags::normalize_tags;
 
 /// The member after the row; equal to `existing` when the row changes nothing. `today` is the
 /// consent day when consent is newly given without one.
@@ -25,7 +26,7 @@ pub(crate) fn merge(
     let mut tags = existing.tags.clone();
     tags.extend(clean.tags);
     // Checks the union too: it may pass the limit on the number of tags.
-    let tags = normalize_tags(&tags)?;
+    let tags = normalize_tags(&tags, "member")?;
     let email_consent = if draft.consent_given {
         clean.email_consent
     } else {

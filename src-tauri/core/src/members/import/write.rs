@@ -21,13 +21,12 @@ use super::insert::{is_clash, Batch, NewMember};
 use super::merge::merge;
 use super::model::RejectedRow;
 use super::row::{profile_key, Draft};
+use crate::clock::Clock;
 use crate::error::CoreError;
 use crate::ids;
 use crate::members::input::{clean, normalize_email, CleanMember};
 use crate::members::model::{Member, MemberSource};
-use crate::members::store::{
-    member_from_row, now, search_text, search_text_with, today, SELECT_MEMBER,
-};
+use crate::members::store::{member_from_row, search_text, search_text_with, SELECT_MEMBER};
 use crate::text::fold;
 
 pub(crate) enum Outcome {
@@ -88,7 +87,11 @@ pub(crate) struct Writer<'a> {
 
 impl<'a> Writer<'a> {
     /// Loads who is already there: every member's email key and profile URL, in one query.
-    pub(crate) fn new(tx: &'a Transaction<'a>, source: MemberSource) -> Result<Self, CoreError> {
+    pub(crate) fn new(
+        tx: &'a Transaction<'a>,
+        source: MemberSource,
+        clock: &Clock,
+    ) -> Result<Self, CoreError> {
         let mut by_email = HashMap::new();
         let mut by_profile = HashMap::new();
         let mut stmt = tx.prepare(
@@ -107,13 +110,13 @@ impl<'a> Writer<'a> {
                 by_email.insert(key, id);
             }
         }
-        let now = now();
+        let now = clock.stamp();
         Ok(Writer {
             tx,
             source,
             batch: Batch::new(now.clone()),
             now,
-            today: today().to_string(),
+            today: clock.today().to_string(),
             by_email,
             by_profile,
             select_by_id: format!("{SELECT_MEMBER} WHERE m.id = ?1"),

@@ -16,7 +16,7 @@
 //!   anywhere in the text; next to a long word, a short word matches anywhere in the text;
 //! - archived members are left out unless asked for.
 //!
-//! The index is a snapshot: it records the `member_version` it was built at (and the schema
+//! The index is a snapshot: it records the members' change counter it was built at (and the schema
 //! cookie, see [`Stamp`]), and the cache in `search` rebuilds it when either has moved.
 
 use std::collections::HashMap;
@@ -66,17 +66,17 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
-/// What an index was built from: `member_version`, the counter every write to `member` bumps
-/// (migration 0002), and SQLite's schema cookie, which VACUUM and table rebuilds move (they may
-/// renumber rowids without writing a member).
+/// What an index was built from: the members' change counter, which every write to `member`
+/// moves (migration 0004), and SQLite's schema cookie, which VACUUM and table rebuilds move (they
+/// may renumber rowids without writing a member).
 pub(crate) type Stamp = (i64, i64);
 
-/// The stamp of what `conn` sees now: one row of a one-row table and a header field.
+/// The stamp of what `conn` sees now: one row of a tiny table and a header field.
 pub(crate) fn current_stamp(conn: &Connection) -> Result<Stamp> {
     Ok(conn
         .prepare_cached(
             "SELECT version, (SELECT schema_version FROM pragma_schema_version)
-             FROM member_version WHERE id = 1",
+             FROM change_counter WHERE domain = 'members'",
         )?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?)
 }
@@ -88,7 +88,7 @@ fn trigram(b: &[u8]) -> u32 {
 }
 
 impl SearchIndex {
-    /// The `member_version` this index was built at.
+    /// The members' change counter this index was built at.
     pub fn version(&self) -> i64 {
         self.stamp.0
     }

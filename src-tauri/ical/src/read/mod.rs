@@ -18,7 +18,7 @@ use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-use crate::{CoreError, Result};
+use crate::{IcalError, Result};
 
 /// One VEVENT. An override of one occurrence (RECURRENCE-ID) is its own `ReadEvent` with the
 /// series' UID.
@@ -120,12 +120,12 @@ pub fn read_calendar(bytes: &[u8]) -> Result<Vec<ReadEvent>> {
 }
 
 /// `ical`'s errors, with its line (counted in the text we gave it) mapped back to the file's.
-fn parser_error(error: ical::parser::ParserError, lines: &[u32]) -> CoreError {
+fn parser_error(error: ical::parser::ParserError, lines: &[u32]) -> IcalError {
     use ical::parser::ParserError;
     use ical::property::PropertyError;
     let ParserError::PropertyError(error) = error else {
         // The structure was checked before `ical` saw the text; this is a bug if it happens.
-        return CoreError::InvalidFile {
+        return IcalError::InvalidFile {
             line: None,
             message: format!("the calendar could not be read ({error})"),
         };
@@ -143,7 +143,7 @@ fn parser_error(error: ical::parser::ParserError, lines: &[u32]) -> CoreError {
         }
         PropertyError::MissingParamKey { line } => (line, "a parameter without a name".into()),
     };
-    CoreError::InvalidFile {
+    IcalError::InvalidFile {
         line: line
             .checked_sub(1)
             .and_then(|index| lines.get(index))

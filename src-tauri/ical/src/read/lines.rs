@@ -6,7 +6,7 @@
 //! properties carry no line numbers, so we record, per VEVENT and VTIMEZONE, the original line of
 //! each property in the order `ical` will return them.
 
-use crate::{CoreError, Result};
+use crate::{IcalError, Result};
 
 /// The text given to `ical`, with the original line of each of its lines.
 pub(super) struct Prepared {
@@ -39,8 +39,8 @@ impl ComponentLines {
     }
 }
 
-pub(super) fn invalid(line: u32, message: impl Into<String>) -> CoreError {
-    CoreError::InvalidFile {
+pub(super) fn invalid(line: u32, message: impl Into<String>) -> IcalError {
+    IcalError::InvalidFile {
         line: Some(line),
         message: message.into(),
     }
@@ -50,7 +50,7 @@ pub(super) fn invalid(line: u32, message: impl Into<String>) -> CoreError {
 pub(super) fn prepare(bytes: &[u8]) -> Result<Prepared> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(CoreError::InvalidFile {
+        return Err(IcalError::InvalidFile {
             line: None,
             message: "the file is empty".into(),
         });
@@ -71,7 +71,7 @@ pub(super) fn prepare(bytes: &[u8]) -> Result<Prepared> {
     scan.finish()
 }
 
-fn not_icalendar(line: u32) -> CoreError {
+fn not_icalendar(line: u32) -> IcalError {
     invalid(
         line,
         "this is not an iCalendar (.ics) file: it should begin with BEGIN:VCALENDAR",

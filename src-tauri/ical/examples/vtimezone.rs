@@ -2,7 +2,7 @@
 //! with parsers we did not write (Python icalendar, Mozilla ical.js):
 //!
 //! ```sh
-//! cargo run -p guildhall-core --example vtimezone -- 2020 2035 Europe/Berlin Asia/Kolkata
+//! cargo run -p guildhall-ical --example vtimezone -- 2020 2035 Europe/Berlin Asia/Kolkata
 //! ```
 //!
 //! The VTIMEZONEs cover events from 1 January of the first year to 31 December of the last. Each
@@ -12,8 +12,8 @@
 
 use std::io::Write as _;
 
-use guildhall_core::calendar::vtimezone::write_vtimezone;
-use guildhall_core::calendar::writer::{local_stamp, utc_stamp, IcsWriter};
+use guildhall_ical::vtimezone::write_vtimezone;
+use guildhall_ical::writer::{local_stamp, utc_stamp, IcsWriter};
 use jiff::civil::{date, datetime};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;

@@ -1,15 +1,15 @@
-//! Reading .ics files end to end: one realistic export per producer (tests/fixtures/ics/), the
+//! Reading .ics files end to end: one realistic export per producer (tests/fixtures/), the
 //! folding, escaping and zone edge cases, and malformed files with the line they fail at.
 #![allow(clippy::unwrap_used)] // test helpers: a panic is a failed test with its line
 
-use guildhall_core::calendar::read::{read_calendar, EventTime, Person, ReadEvent, ReadStatus};
-use guildhall_core::CoreError;
+use guildhall_ical::read::{read_calendar, EventTime, Person, ReadEvent, ReadStatus};
+use guildhall_ical::IcalError;
 use jiff::civil::{date, Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/ics/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -20,7 +20,7 @@ fn read(name: &str) -> Vec<ReadEvent> {
 /// The error's line and message.
 fn error(bytes: &[u8]) -> (Option<u32>, String) {
     match read_calendar(bytes) {
-        Err(CoreError::InvalidFile { line, message }) => (line, message),
+        Err(IcalError::InvalidFile { line, message }) => (line, message),
         other => panic!("expected InvalidFile, got {other:?}"),
     }
 }

@@ -21,7 +21,7 @@ use jiff::tz::{Dst, Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 
 use super::writer::{local_stamp, IcsWriter};
-use crate::{CoreError, Result};
+use crate::{IcalError, Result};
 
 /// How far before `from` the component is right (a client showing last year's occurrence).
 const BEFORE: SignedDuration = SignedDuration::from_hours(366 * 24);
@@ -42,11 +42,9 @@ pub fn write_vtimezone(
     from: Timestamp,
     until: Timestamp,
 ) -> Result<()> {
-    let tz = TimeZone::get(tz_name).map_err(|e| {
-        CoreError::invalid(
-            "timeZone",
-            format!("{tz_name:?} is not a time zone this computer knows ({e})"),
-        )
+    let tz = TimeZone::get(tz_name).map_err(|e| IcalError::UnknownZone {
+        name: tz_name.to_owned(),
+        reason: e.to_string(),
     })?;
     let observances = observances(&tz, from.min(until), from.max(until));
 
@@ -450,16 +448,13 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_zone_is_a_validation_error_on_the_time_zone_field() {
+    fn an_unknown_zone_is_named_in_the_error() {
         let (from, until) = range();
         let err = write_vtimezone(&mut IcsWriter::new(), "Mars/Olympus_Mons", from, until);
         assert!(
             matches!(
                 err,
-                Err(CoreError::Validation {
-                    field: "timeZone",
-                    ..
-                })
+                Err(IcalError::UnknownZone { ref name, .. }) if name == "Mars/Olympus_Mons"
             ),
             "{err:?}"
         );
