@@ -130,17 +130,12 @@ fn a_database_from_a_newer_guildhall_is_reported_and_not_touched() {
 }
 
 #[test]
-fn only_web_and_mail_links_open_and_the_webview_stays_on_the_app() {
+fn only_web_and_mail_links_open() {
     let app = start();
     let err = app
         .invoke("open_link", json!({ "url": "javascript:alert(1)" }))
         .unwrap_err();
     assert_eq!(err["kind"], "validation");
     assert_eq!(err["field"], "url");
-    let page = |u: &str| guildhall_lib::is_app_page(&u.parse().unwrap());
-    assert!(page("tauri://localhost/index.html"));
-    assert!(page("http://localhost:5173/"));
-    assert!(!page("https://example.org/"));
-    assert!(!page("file:///etc/passwd"));
-    assert!(!page("tauri://elsewhere/"));
+    // Which pages the window may show is tested beside `is_app_page` (src-tauri/src/lib.rs).
 }

@@ -34,6 +34,16 @@ pub enum CommandError {
     #[error("{message}")]
     NotFound { message: String },
 
+    /// A file the organizer asked for could not be written (a read-only folder, a full disk):
+    /// the UI says so and offers to choose another place; nothing else is wrong.
+    #[error("{message}")]
+    FileNotWritten { message: String, path: String },
+
+    /// A mail was not delivered. `permanent`: the server refused it for good (no such
+    /// mailbox), so retrying is pointless; otherwise it may go through later.
+    #[error("{message}")]
+    DeliveryFailed { message: String, permanent: bool },
+
     /// The database could not be opened (written by a newer Guildhall, not a Guildhall file,
     /// unreadable folder): the UI shows a full-page notice instead of the app.
     #[error("{message}")]
@@ -42,6 +52,24 @@ pub enum CommandError {
     /// Anything else: shown as a notice, details in the log.
     #[error("{message}")]
     Internal { message: String },
+}
+
+impl CommandError {
+    /// The variant's name as the UI sees it, for the log (messages may hold what a member
+    /// typed, so they are not logged).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CommandError::Validation { .. } => "validation",
+            CommandError::DuplicateEmail { .. } => "duplicateEmail",
+            CommandError::InvalidFile { .. } => "invalidFile",
+            CommandError::Cancelled { .. } => "cancelled",
+            CommandError::NotFound { .. } => "notFound",
+            CommandError::FileNotWritten { .. } => "fileNotWritten",
+            CommandError::DeliveryFailed { .. } => "deliveryFailed",
+            CommandError::DatabaseUnavailable { .. } => "databaseUnavailable",
+            CommandError::Internal { .. } => "internal",
+        }
+    }
 }
 
 impl From<CoreError> for CommandError {
@@ -64,12 +92,40 @@ impl From<CoreError> for CommandError {
             CoreError::NotFound { .. } => CommandError::NotFound { message },
             CoreError::InvalidFile { line, .. } => CommandError::InvalidFile { message, line },
             CoreError::Cancelled => CommandError::Cancelled { message },
-            CoreError::DatabaseTooNew { .. }
-            | CoreError::NotADatabase { .. }
-            | CoreError::Migration { .. }
-            | CoreError::Io { .. } => CommandError::DatabaseUnavailable { message },
+            CoreError::FileWrite { path, source } => {
+                tracing::warn!(kind = ?source.kind(), "a file could not be written");
+                CommandError::FileNotWritten {
+                    message,
+                    path: path.display().to_string(),
+                }
+            }
+            CoreError::Delivery { permanent, .. } => {
+                tracing::warn!(permanent, "a mail was not delivered");
+                CommandError::DeliveryFailed { message, permanent }
+            }
+            // Logged without the message, which names folders on the organizer's computer.
+            CoreError::DatabaseTooNew {
+                found, supported, ..
+            } => {
+                tracing::error!(found, supported, "the database was written by a newer Guildhall");
+                CommandError::DatabaseUnavailable { message }
+            }
+            CoreError::NotADatabase { source, .. } => {
+                tracing::error!(%source, "the database file is not a Guildhall database");
+                CommandError::DatabaseUnavailable { message }
+            }
+            CoreError::Migration { name, source } => {
+                tracing::error!(name, %source, "a migration failed");
+                CommandError::DatabaseUnavailable { message }
+            }
+            CoreError::Io { source, .. } => {
+                tracing::error!(kind = ?source.kind(), "the data folder is unavailable");
+                CommandError::DatabaseUnavailable { message }
+            }
+            CoreError::Busy { .. } => CommandError::Internal { message },
             CoreError::Sqlite(_) | CoreError::Pool(_) => {
-                eprintln!("guildhall: internal error: {message}");
+                // SQLite's messages name tables and constraints, never the values in them.
+                tracing::error!(error = %message, "internal error");
                 CommandError::Internal { message }
             }
         }

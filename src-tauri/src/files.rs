@@ -5,10 +5,14 @@
 //! `GUILDHALL_DIALOG_OPEN_PATH` and `GUILDHALL_DIALOG_SAVE_PATH`, when set, are used instead of
 //! showing the open and save dialogs.
 
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_dialog::DialogExt;
+
+use crate::error::CommandError;
 
 pub const OPEN_PATH_ENV: &str = "GUILDHALL_DIALOG_OPEN_PATH";
 pub const SAVE_PATH_ENV: &str = "GUILDHALL_DIALOG_SAVE_PATH";
@@ -36,15 +40,37 @@ pub fn pick_file(
     from_env(OPEN_PATH_ENV).or_else(|| picker.open(title, filters))
 }
 
-/// Asks which file to import (see [`pick_file`]) and remembers it as chosen, so that
+/// Files the organizer picked in an open dialog during this run: the only files an import
+/// command reads (the webview names a file, it does not get to read any file it likes).
+#[derive(Debug, Default)]
+pub struct ChosenFiles(Mutex<HashSet<PathBuf>>);
+
+impl ChosenFiles {
+    pub fn remember(&self, path: &Path) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_path_buf());
+    }
+
+    pub fn contains(&self, path: &Path) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains(path)
+    }
+}
+
+/// Asks which file to import (see [`pick_file`]) and remembers it in `chosen`, so that
 /// [`read_chosen`] reads it; `None` when the organizer cancels.
 pub fn choose_file(
-    state: &crate::state::AppState,
+    picker: &dyn FilePicker,
+    chosen: &ChosenFiles,
     title: &str,
     filters: &[(&str, &[&str])],
 ) -> Option<String> {
-    let path = pick_file(state.files(), title, filters)?;
-    state.remember_chosen(&path);
+    let path = pick_file(picker, title, filters)?;
+    chosen.remember(&path);
     Some(path.display().to_string())
 }
 
@@ -94,13 +120,9 @@ const MAX_IMPORT_BYTES: u64 = 512 * 1024 * 1024;
 /// The bytes of a file the organizer picked in an open dialog during this run, or an error:
 /// `validation` on `path` for a file that was not picked (the webview only names files), and
 /// `invalidFile` naming it when it cannot be read or is too big.
-pub fn read_chosen(
-    state: &crate::state::AppState,
-    path: &str,
-) -> Result<Vec<u8>, crate::error::CommandError> {
-    use crate::error::CommandError;
-    let file = std::path::Path::new(path);
-    if !state.was_chosen(file) {
+pub fn read_chosen(chosen: &ChosenFiles, path: &str) -> Result<Vec<u8>, CommandError> {
+    let file = Path::new(path);
+    if !chosen.contains(file) {
         return Err(CommandError::Validation {
             field: "path".into(),
             message: "Choose the file to import again.".into(),

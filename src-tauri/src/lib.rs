@@ -3,7 +3,11 @@
 pub mod commands;
 pub mod error;
 pub mod files;
+pub mod logging;
+pub mod services;
 pub mod state;
+
+use std::time::Duration;
 
 use tauri::{Manager, Runtime};
 
@@ -16,6 +20,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         app::app_info,
         app::open_link,
+        live::watch_changes,
         members::list_members,
         members::member_counts,
         members::get_member,
@@ -65,38 +70,127 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
     builder.invoke_handler(specta_builder::<R>().invoke_handler())
 }
 
-/// Whether the webview may show `url`: only the app's own pages (the embedded UI, or Vite's
-/// dev server). A link in a description opens in the browser through `open_link` instead.
-pub fn is_app_page(url: &tauri::Url) -> bool {
-    match url.scheme() {
+/// Whether the webview may show `url`: only the app's own pages, i.e. the embedded UI
+/// (`tauri://localhost`, or `http(s)://tauri.localhost` where the platform serves it so), and
+/// the origin of `dev_server` when there is one (see [`allowed_dev_server`]). Any other origin
+/// is refused, other local ports included (the door server of a later release listens on one).
+/// A link in a description opens in the browser through `open_link` instead.
+pub fn is_app_page(url: &tauri::Url, dev_server: Option<&tauri::Url>) -> bool {
+    let embedded = match url.scheme() {
         "tauri" => url.host_str() == Some("localhost"),
-        "http" | "https" => {
-            matches!(
-                url.host_str(),
-                Some("tauri.localhost" | "localhost" | "127.0.0.1")
-            )
-        }
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
         _ => false,
-    }
+    };
+    let dev = dev_server.is_some_and(|dev| {
+        url.scheme() == dev.scheme()
+            && url.host_str() == dev.host_str()
+            && url.port_or_known_default() == dev.port_or_known_default()
+    });
+    embedded || dev
 }
 
-fn navigation_guard<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
+/// The Vite dev server (the config's `devUrl`) the window may show: in a debug build only; a
+/// release build shows nothing but its embedded pages.
+pub fn allowed_dev_server(debug_build: bool, dev_url: Option<tauri::Url>) -> Option<tauri::Url> {
+    dev_url.filter(|_| debug_build)
+}
+
+fn navigation_guard<R: Runtime>(dev_server: Option<tauri::Url>) -> tauri::plugin::TauriPlugin<R> {
     tauri::plugin::Builder::new("navigation-guard")
-        .on_navigation(|_, url| is_app_page(url))
+        .on_navigation(move |_, url| {
+            let allowed = is_app_page(url, dev_server.as_ref());
+            if !allowed {
+                tracing::warn!(scheme = url.scheme(), "refused to show a page that is not the app's");
+            }
+            allowed
+        })
         .build()
 }
 
+/// How long the services may take to stop when the app closes (an import rolls back first).
+const STOP_WITHIN: Duration = Duration::from_secs(10);
+
 pub fn run() {
-    with_commands(tauri::Builder::default())
+    let context = tauri::generate_context!();
+    let dev_server = allowed_dev_server(
+        cfg!(debug_assertions),
+        context.config().build.dev_url.clone(),
+    );
+    let app = with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_dialog::init())
-        .plugin(navigation_guard())
+        .plugin(navigation_guard(dev_server))
         .setup(|app| {
             let dir = guildhall_core::db::data_dir(|| app.path().app_data_dir().ok())
                 .ok_or("no folder for the app's data could be found; set GUILDHALL_DATA_DIR")?;
+            let log_file = logging::init(&dir);
+            tracing::info!(version = env!("CARGO_PKG_VERSION"), "Guildhall starts");
             let files = files::NativeDialogs(app.handle().clone());
-            app.manage(AppState::open(dir).with_file_picker(files));
+            app.manage(
+                AppState::open(dir)
+                    .with_file_picker(files)
+                    .with_log_file(log_file),
+            );
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .expect("error while running Guildhall");
+        .build(context)
+        .expect("error while building Guildhall");
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            if let Some(state) = handle.try_state::<AppState>() {
+                state.stop_services(STOP_WITHIN);
+            }
+            tracing::info!("Guildhall exits");
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> tauri::Url {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn only_the_app_s_own_pages_are_shown() {
+        for page in [
+            "tauri://localhost/",
+            "tauri://localhost/index.html#schedule",
+            "http://tauri.localhost/",
+            "https://tauri.localhost/index.html",
+        ] {
+            assert!(is_app_page(&url(page), None), "{page}");
+        }
+        for page in [
+            "http://localhost:5173/",
+            "http://127.0.0.1:8080/",
+            "http://localhost/",
+            "https://example.org/",
+            "tauri://evil.example/",
+            "file:///etc/passwd",
+            "data:text/html,hi",
+        ] {
+            assert!(!is_app_page(&url(page), None), "{page}");
+        }
+    }
+
+    #[test]
+    fn the_dev_server_is_allowed_in_debug_builds_only_and_only_its_own_origin() {
+        let page = url("http://localhost:5173/index.html");
+        let release = allowed_dev_server(false, Some(url("http://localhost:5173")));
+        assert_eq!(release, None);
+        assert!(!is_app_page(&page, release.as_ref()));
+        let debug = allowed_dev_server(true, Some(url("http://localhost:5173")));
+        assert!(is_app_page(&page, debug.as_ref()));
+        let dev = debug.unwrap();
+        for other in [
+            "http://localhost:5174/",
+            "http://127.0.0.1:5173/",
+            "https://localhost:5173/",
+            "http://localhost/",
+        ] {
+            assert!(!is_app_page(&url(other), Some(&dev)), "{other}");
+        }
+    }
 }

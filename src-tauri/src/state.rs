@@ -1,40 +1,58 @@
-//! The app's state: the database, opened once at start. If it could not be opened the reason is
-//! kept, so every command answers with it and the UI can explain instead of crashing.
+//! The app's state: the core (database, clock, caches) opened once at start, the services
+//! started beside it, and the files the organizer picked. If the database could not be opened
+//! the reason is kept, so every command answers with it and the UI can explain instead of
+//! crashing.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
-use guildhall_core::Database;
+use guildhall_core::{Clock, Context};
 
-use crate::commands::imports::RunningImport;
 use crate::error::CommandError;
-use crate::files::{FilePicker, NoDialogs};
+use crate::files::{ChosenFiles, FilePicker, NoDialogs};
+use crate::services::AppServices;
 
 pub struct AppState {
-    db: Result<Database, CommandError>,
+    core: Result<Context, CommandError>,
     data_dir: PathBuf,
+    log_file: Option<PathBuf>,
     files: Box<dyn FilePicker>,
-    imports: RunningImport,
-    /// Files the organizer picked in an open dialog during this run: the only files an import
-    /// command reads (the webview names a file, it does not get to read any file it likes).
-    chosen: Mutex<HashSet<PathBuf>>,
+    chosen: ChosenFiles,
+    /// `None` when the database could not be opened (there is nothing for them to work on).
+    services: Option<AppServices>,
 }
 
 impl AppState {
-    /// Opens the database in `data_dir`; file dialogs answer only from the environment until
-    /// [`AppState::with_file_picker`] gives real ones.
+    /// Opens the database in `data_dir` on the system clock and starts the services; file
+    /// dialogs answer only from the environment until [`AppState::with_file_picker`] gives real
+    /// ones.
     pub fn open(data_dir: PathBuf) -> Self {
-        let db = Database::open_in(&data_dir).map_err(CommandError::from);
-        if let Err(e) = &db {
-            eprintln!("guildhall: cannot open the database: {e}");
-        }
+        Self::open_on(data_dir, Clock::system())
+    }
+
+    /// [`AppState::open`] on a clock of the caller's (tests).
+    pub fn open_on(data_dir: PathBuf, clock: Clock) -> Self {
+        let core = Context::open_in(&data_dir, clock).map_err(CommandError::from);
+        let services = match &core {
+            Ok(ctx) => match AppServices::start(ctx) {
+                Ok(services) => Some(services),
+                Err(error) => {
+                    tracing::error!(%error, "could not start the services");
+                    None
+                }
+            },
+            Err(error) => {
+                tracing::error!(kind = error.kind(), "cannot open the database");
+                None
+            }
+        };
         AppState {
-            db,
+            core,
             data_dir,
+            log_file: None,
             files: Box::new(NoDialogs),
-            imports: RunningImport::default(),
-            chosen: Mutex::default(),
+            chosen: ChosenFiles::default(),
+            services,
         }
     }
 
@@ -43,38 +61,48 @@ impl AppState {
         self
     }
 
+    /// Where the log is written (shown in the app's sidebar).
+    pub fn with_log_file(mut self, path: Option<PathBuf>) -> Self {
+        self.log_file = path;
+        self
+    }
+
     pub fn files(&self) -> &dyn FilePicker {
         self.files.as_ref()
     }
 
-    /// Remembers a file the organizer picked, so the import commands may read it.
-    pub fn remember_chosen(&self, path: &Path) {
-        self.chosen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(path.to_path_buf());
+    pub fn chosen(&self) -> &ChosenFiles {
+        &self.chosen
     }
 
-    pub fn was_chosen(&self, path: &Path) -> bool {
-        self.chosen
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .contains(path)
+    pub fn core(&self) -> Result<&Context, CommandError> {
+        self.core.as_ref().map_err(Clone::clone)
     }
 
-    pub fn imports(&self) -> &RunningImport {
-        &self.imports
-    }
-
-    pub fn db(&self) -> Result<&Database, CommandError> {
-        self.db.as_ref().map_err(Clone::clone)
+    /// The running services, or why there are none.
+    pub fn services(&self) -> Result<&AppServices, CommandError> {
+        self.core()?;
+        self.services.as_ref().ok_or_else(|| CommandError::Internal {
+            message: "Guildhall's background services did not start; see the log.".into(),
+        })
     }
 
     pub fn startup_error(&self) -> Option<CommandError> {
-        self.db.as_ref().err().cloned()
+        self.core.as_ref().err().cloned()
     }
 
-    pub fn data_dir(&self) -> &PathBuf {
+    pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    pub fn log_file(&self) -> Option<&Path> {
+        self.log_file.as_deref()
+    }
+
+    /// Stops every service (on exit): a running import is cancelled and rolled back first.
+    pub fn stop_services(&self, within: Duration) {
+        if let Some(services) = &self.services {
+            services.stop(within);
+        }
     }
 }

@@ -30,6 +30,9 @@ pub enum Command {
         #[arg(long)]
         archived: bool,
     },
+    /// Print "members" or "workshops" each time someone (the app, another command) changes
+    /// them, until interrupted.
+    Watch,
 }
 
 #[derive(Debug, Subcommand)]

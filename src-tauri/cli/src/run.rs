@@ -3,15 +3,16 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 use guildhall_core::calendar::{self, export::CalendarScope};
 use guildhall_core::files::write_atomically;
-use guildhall_core::members::import::{self, ImportFormat, ImportOptions};
+use guildhall_core::members::import::{ImportFormat, ImportOptions};
 use guildhall_core::members::{
     self, AudienceFilter, MailingListFormat, MemberQuery, PracticeLevel, Role,
 };
-use guildhall_core::{CoreError, Database};
+use guildhall_core::services::{changes, imports::MemberImports};
+use guildhall_core::{Clock, Context, CoreError};
 
 use crate::args::{Cli, Command, Export, FormatArg, Import, LevelArg, ListFormatArg, RoleArg};
 
@@ -56,8 +57,11 @@ fn write_target(
     }
 }
 
+/// How long a service run by a command may take to stop once the command is done.
+const STOP_WITHIN: Duration = Duration::from_secs(30);
+
 pub fn run(cli: Cli) -> Result<ExitCode, CoreError> {
-    let db = Database::open_in(&data_dir(&cli)?)?;
+    let db = Context::open_in(&data_dir(&cli)?, Clock::system())?;
     match cli.command {
         Command::Import(Import::Members {
             file,
@@ -102,7 +106,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CoreError> {
                 (None, None) if upcoming => CalendarScope::Upcoming,
                 (None, None) => CalendarScope::All,
             };
-            let (text, written) = db.snapshot(|c| calendar::export::calendar(c, &scope))?;
+            let (text, written) =
+                db.snapshot(|c| calendar::export::calendar(c, &scope, &db.clock))?;
             write_target(&file, |out| {
                 out.write_all(text.as_bytes())
                     .map_err(|source| CoreError::Io {
@@ -118,15 +123,39 @@ pub fn run(cli: Cli) -> Result<ExitCode, CoreError> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { query, archived } => search(&db, &query, archived),
+        Command::Watch => watch(&db),
     }
 }
 
-fn import_calendar(db: &Database, file: &Path, dry_run: bool) -> Result<ExitCode, CoreError> {
+/// Prints each domain that changes, a line each, until the process is interrupted: the change
+/// watcher the app runs, headless.
+fn watch(db: &Context) -> Result<ExitCode, CoreError> {
+    let (sender, changed) = std::sync::mpsc::channel();
+    let service = changes::watch(&db.db, changes::POLL_EVERY, move |domains| {
+        let _ = sender.send(domains.to_vec());
+    })?;
+    let mut out = std::io::stdout().lock();
+    for domains in changed {
+        for domain in domains {
+            if writeln!(out, "{}", domain.as_str())
+                .and_then(|()| out.flush())
+                .is_err()
+            {
+                // The reader went away.
+                let _ = service.stop(STOP_WITHIN);
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import_calendar(db: &Context, file: &Path, dry_run: bool) -> Result<ExitCode, CoreError> {
     let bytes = read_file(file)?;
     let result = if dry_run {
-        calendar::import::preview(db, &bytes)
+        calendar::import::preview(&db.db, &bytes, &db.clock)
     } else {
-        db.write(|tx| calendar::import::import(tx, &bytes))
+        db.write(|tx| calendar::import::import(tx, &bytes, &db.clock))
     };
     let report = match result {
         Ok(report) => report,
@@ -150,7 +179,7 @@ fn import_calendar(db: &Database, file: &Path, dry_run: bool) -> Result<ExitCode
 }
 
 fn import_members(
-    db: &Database,
+    db: &Context,
     file: &Path,
     format: FormatArg,
     dry_run: bool,
@@ -163,7 +192,13 @@ fn import_members(
         dry_run,
         ..Default::default()
     };
-    let report = import::import(db, &bytes, &options, &mut |_| {}, &AtomicBool::new(false))?;
+    // The import service the app runs, headless: started for this one import, then stopped.
+    let (imports, service) = MemberImports::start(db)?;
+    let report = imports.run(bytes, options, |_| {});
+    if let Err(late) = service.stop(STOP_WITHIN) {
+        eprintln!("guildhall: {late}");
+    }
+    let report = report?;
     for row in &report.rejected_rows {
         eprintln!("{}:{}: {}", file.display(), row.line, row.reason);
     }
@@ -187,7 +222,7 @@ fn import_members(
     Ok(ExitCode::SUCCESS)
 }
 
-fn search(db: &Database, text: &str, archived: bool) -> Result<ExitCode, CoreError> {
+fn search(db: &Context, text: &str, archived: bool) -> Result<ExitCode, CoreError> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut offset = 0;
     loop {
@@ -197,7 +232,7 @@ fn search(db: &Database, text: &str, archived: bool) -> Result<ExitCode, CoreErr
             offset: Some(offset),
             limit: Some(1_000),
         };
-        let page = db.read(|c| members::list(db, c, &query))?;
+        let page = db.read(|c| members::list(&db.search, c, &query))?;
         for m in &page.members {
             let line = format!(
                 "{}\t{}\t{}\t{}",

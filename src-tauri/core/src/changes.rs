@@ -170,7 +170,7 @@ mod tests {
         let mut feed = ChangeFeed::open(&db).unwrap();
         assert_eq!(feed.poll().unwrap(), []);
         // A read, and a write that is rolled back, commit nothing.
-        db.read(|c| Versions::read(c)).unwrap();
+        db.read(Versions::read).unwrap();
         let _ = db.write(|tx| {
             tx.execute("UPDATE change_counter SET version = 99", [])?;
             Err::<(), _>(crate::CoreError::Cancelled)

@@ -67,6 +67,19 @@ pub enum CoreError {
         source: std::io::Error,
     },
 
+    /// A file the organizer asked for (an export, a calendar) could not be written: a
+    /// read-only folder, a full disk, a name the system refuses.
+    #[error("Could not write {}: {source}", path.display())]
+    FileWrite {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    /// A mail could not be delivered. `permanent` when the server refused it for good (5xx:
+    /// no such mailbox); otherwise it may go through later (4xx, a dropped connection).
+    #[error("{message}")]
+    Delivery { permanent: bool, message: String },
+
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 

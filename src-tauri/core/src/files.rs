@@ -11,8 +11,8 @@ pub fn write_atomically<T>(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> Result<T>,
 ) -> Result<T> {
-    let io_error = |source: std::io::Error| CoreError::Io {
-        context: format!("could not write {}", path.display()),
+    let io_error = |source: std::io::Error| CoreError::FileWrite {
+        path: path.to_owned(),
         source,
     };
     let dir = path
@@ -22,7 +22,12 @@ pub fn write_atomically<T>(
     let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io_error)?;
     let value = {
         let mut out = std::io::BufWriter::new(temp.as_file_mut());
-        let value = write(&mut out)?;
+        // An I/O error of the writer is an error writing this file (a full disk), whatever
+        // words the writer gave it.
+        let value = write(&mut out).map_err(|e| match e {
+            CoreError::Io { source, .. } => io_error(source),
+            other => other,
+        })?;
         out.flush().map_err(io_error)?;
         value
     };
@@ -34,8 +39,8 @@ pub fn write_atomically<T>(
 /// Writes `bytes` to `path` all at once or not at all.
 pub fn write_bytes_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomically(path, |out| {
-        out.write_all(bytes).map_err(|source| CoreError::Io {
-            context: format!("could not write {}", path.display()),
+        out.write_all(bytes).map_err(|source| CoreError::FileWrite {
+            path: path.to_owned(),
             source,
         })
     })
@@ -70,5 +75,17 @@ mod tests {
         })
         .unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_written_is_a_file_write_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("no-such-folder").join("out.ics");
+        let err = write_bytes_atomically(&path, b"x").unwrap_err();
+        assert!(
+            matches!(&err, CoreError::FileWrite { path: p, .. } if p == &path),
+            "{err:?}"
+        );
+        assert!(err.to_string().starts_with("Could not write "), "{err}");
     }
 }

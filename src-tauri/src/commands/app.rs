@@ -13,6 +13,8 @@ pub struct AppInfo {
     pub version: String,
     pub data_dir: String,
     pub database_path: String,
+    /// The log file (for a bug report), when the data folder could be written.
+    pub log_path: Option<String>,
     /// Set when the database could not be opened; the UI shows it instead of the app.
     pub startup_error: Option<CommandError>,
 }
@@ -28,6 +30,7 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
             .join(guildhall_core::db::DB_FILE_NAME)
             .display()
             .to_string(),
+        log_path: state.log_file().map(|p| p.display().to_string()),
         startup_error: state.startup_error(),
     })
 }

@@ -26,9 +26,9 @@ pub fn export_calendar(
     state: State<'_, AppState>,
     scope: CalendarScope,
 ) -> Result<Option<CalendarExportResult>, CommandError> {
-    let db = state.db()?;
+    let core = state.core()?;
     // Build first, so a bad scope is reported before the save dialog opens.
-    let (text, written) = db.snapshot(|c| export::calendar(c, &scope))?;
+    let (text, written) = core.snapshot(|c| export::calendar(c, &scope, &core.clock))?;
     let name = match &scope {
         CalendarScope::Workshop { .. } => "workshop.ics",
         _ => "guildhall-workshops.ics",
@@ -56,7 +56,12 @@ pub fn choose_calendar_file(state: State<'_, AppState>) -> Result<Option<String>
         ),
         ("All files", &["*"]),
     ];
-    Ok(choose_file(&state, "Import a calendar", filters))
+    Ok(choose_file(
+        state.files(),
+        state.chosen(),
+        "Import a calendar",
+        filters,
+    ))
 }
 
 #[tauri::command(async)]
@@ -65,8 +70,9 @@ pub fn preview_calendar_import(
     state: State<'_, AppState>,
     path: String,
 ) -> Result<CalendarImportReport, CommandError> {
-    let bytes = read_chosen(&state, &path)?;
-    Ok(import::preview(state.db()?, &bytes)?)
+    let bytes = read_chosen(state.chosen(), &path)?;
+    let core = state.core()?;
+    Ok(import::preview(&core.db, &bytes, &core.clock)?)
 }
 
 #[tauri::command(async)]
@@ -75,6 +81,7 @@ pub fn import_calendar(
     state: State<'_, AppState>,
     path: String,
 ) -> Result<CalendarImportReport, CommandError> {
-    let bytes = read_chosen(&state, &path)?;
-    Ok(state.db()?.write(|tx| import::import(tx, &bytes))?)
+    let bytes = read_chosen(state.chosen(), &path)?;
+    let core = state.core()?;
+    Ok(core.write(|tx| import::import(tx, &bytes, &core.clock))?)
 }

@@ -22,7 +22,7 @@ pub struct ExportResult {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn export_members(state: State<'_, AppState>) -> Result<Option<ExportResult>, CommandError> {
-    let db = state.db()?;
+    let db = state.core()?;
     let Some(path) = pick_save_path(state.files(), "Export all members", "guildhall-members.csv")
     else {
         return Ok(None);
@@ -42,7 +42,7 @@ pub fn export_mailing_list(
     filter: AudienceFilter,
     format: MailingListFormat,
 ) -> Result<Option<ExportResult>, CommandError> {
-    let db = state.db()?;
+    let db = state.core()?;
     let name = format!("guildhall-mailing-list.{}", format.extension());
     let Some(path) = pick_save_path(state.files(), "Export a mailing list", &name) else {
         return Ok(None);

@@ -12,21 +12,21 @@ pub fn list_members(
     state: State<'_, AppState>,
     query: MemberQuery,
 ) -> Result<MemberList, CommandError> {
-    let db = state.db()?;
-    Ok(db.read(|c| members::list(db, c, &query))?)
+    let core = state.core()?;
+    Ok(core.read(|c| members::list(&core.search, c, &query))?)
 }
 
 /// How many members there are, active and archived (asked after a write, not per keystroke).
 #[tauri::command(async)]
 #[specta::specta]
 pub fn member_counts(state: State<'_, AppState>) -> Result<MemberCounts, CommandError> {
-    Ok(state.db()?.read(members::counts)?)
+    Ok(state.core()?.read(members::counts)?)
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn get_member(state: State<'_, AppState>, id: String) -> Result<Member, CommandError> {
-    Ok(state.db()?.read(|c| members::get(c, &id))?)
+    Ok(state.core()?.read(|c| members::get(c, &id))?)
 }
 
 #[tauri::command(async)]
@@ -35,7 +35,8 @@ pub fn create_member(
     state: State<'_, AppState>,
     input: MemberInput,
 ) -> Result<Member, CommandError> {
-    Ok(state.db()?.write(|tx| members::create(tx, &input))?)
+    let core = state.core()?;
+    Ok(core.write(|tx| members::create(tx, &input, &core.clock))?)
 }
 
 #[tauri::command(async)]
@@ -45,23 +46,27 @@ pub fn update_member(
     id: String,
     input: MemberInput,
 ) -> Result<Member, CommandError> {
-    Ok(state.db()?.write(|tx| members::update(tx, &id, &input))?)
+    let core = state.core()?;
+    Ok(core.write(|tx| members::update(tx, &id, &input, &core.clock))?)
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn archive_member(state: State<'_, AppState>, id: String) -> Result<Member, CommandError> {
-    Ok(state.db()?.write(|tx| members::archive(tx, &id))?)
+    let core = state.core()?;
+    Ok(core.write(|tx| members::archive(tx, &id, &core.clock))?)
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn restore_member(state: State<'_, AppState>, id: String) -> Result<Member, CommandError> {
-    Ok(state.db()?.write(|tx| members::restore(tx, &id))?)
+    let core = state.core()?;
+    Ok(core.write(|tx| members::restore(tx, &id, &core.clock))?)
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn delete_member(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
-    Ok(state.db()?.write(|tx| members::delete(tx, &id))?)
+    let core = state.core()?;
+    Ok(core.write(|tx| members::delete(tx, &id, &core.clock))?)
 }

@@ -14,7 +14,7 @@ pub fn merge_preview(
     other_id: String,
 ) -> Result<MergePreview, CommandError> {
     Ok(state
-        .db()?
+        .core()?
         .read(|c| members::merge_preview(c, &keep_id, &other_id))?)
 }
 
@@ -26,7 +26,6 @@ pub fn merge_members(
     other_id: String,
     choices: MergeChoices,
 ) -> Result<Member, CommandError> {
-    Ok(state
-        .db()?
-        .write(|tx| members::merge(tx, &keep_id, &other_id, &choices))?)
+    let core = state.core()?;
+    Ok(core.write(|tx| members::merge(tx, &keep_id, &other_id, &choices, &core.clock))?)
 }

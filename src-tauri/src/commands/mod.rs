@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod demo;
 pub mod exports;
 pub mod imports;
+pub mod live;
 pub mod members;
 pub mod merge;
 pub mod workshops;

@@ -1,5 +1,6 @@
 //! Workshop commands: glue over `guildhall_core::workshops`, one transaction per write.
 
+use guildhall_core::time;
 use guildhall_core::workshops::{self, Occurrence, Workshop, WorkshopInput, WorkshopStatus};
 use serde::Serialize;
 use tauri::State;
@@ -15,15 +16,15 @@ pub fn schedule(
     from: String,
     to: String,
 ) -> Result<Vec<Occurrence>, CommandError> {
-    let from = workshops::parse_instant(&from, "from")?;
-    let to = workshops::parse_instant(&to, "to")?;
-    Ok(state.db()?.snapshot(|c| workshops::schedule(c, from, to))?)
+    let from = time::parse_instant(&from, "from")?;
+    let to = time::parse_instant(&to, "to")?;
+    Ok(state.core()?.snapshot(|c| workshops::schedule(c, from, to))?)
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn get_workshop(state: State<'_, AppState>, id: String) -> Result<Workshop, CommandError> {
-    Ok(state.db()?.read(|c| workshops::get(c, &id))?)
+    Ok(state.core()?.read(|c| workshops::get(c, &id))?)
 }
 
 #[tauri::command(async)]
@@ -32,7 +33,8 @@ pub fn create_workshop(
     state: State<'_, AppState>,
     input: WorkshopInput,
 ) -> Result<Workshop, CommandError> {
-    Ok(state.db()?.write(|tx| workshops::create(tx, &input))?)
+    let core = state.core()?;
+    Ok(core.write(|tx| workshops::create(tx, &input, &core.clock))?)
 }
 
 #[tauri::command(async)]
@@ -42,7 +44,8 @@ pub fn update_workshop(
     id: String,
     input: WorkshopInput,
 ) -> Result<Workshop, CommandError> {
-    Ok(state.db()?.write(|tx| workshops::update(tx, &id, &input))?)
+    let core = state.core()?;
+    Ok(core.write(|tx| workshops::update(tx, &id, &input, &core.clock))?)
 }
 
 #[tauri::command(async)]
@@ -51,7 +54,8 @@ pub fn duplicate_workshop(
     state: State<'_, AppState>,
     id: String,
 ) -> Result<Workshop, CommandError> {
-    Ok(state.db()?.write(|tx| workshops::duplicate(tx, &id))?)
+    let core = state.core()?;
+    Ok(core.write(|tx| workshops::duplicate(tx, &id, &core.clock))?)
 }
 
 /// Cancel (kept, shown as cancelled), reschedule, or mark done.
@@ -62,15 +66,14 @@ pub fn set_workshop_status(
     id: String,
     status: WorkshopStatus,
 ) -> Result<Workshop, CommandError> {
-    Ok(state
-        .db()?
-        .write(|tx| workshops::set_status(tx, &id, status))?)
+    let core = state.core()?;
+    Ok(core.write(|tx| workshops::set_status(tx, &id, status, &core.clock))?)
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn delete_workshop(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
-    Ok(state.db()?.write(|tx| workshops::delete(tx, &id))?)
+    Ok(state.core()?.write(|tx| workshops::delete(tx, &id))?)
 }
 
 #[tauri::command(async)]
@@ -80,9 +83,8 @@ pub fn skip_occurrence(
     session_id: String,
     occurrence_at: String,
 ) -> Result<Workshop, CommandError> {
-    Ok(state
-        .db()?
-        .write(|tx| workshops::skip_occurrence(tx, &session_id, &occurrence_at))?)
+    let core = state.core()?;
+    Ok(core.write(|tx| workshops::skip_occurrence(tx, &session_id, &occurrence_at, &core.clock))?)
 }
 
 #[tauri::command(async)]
@@ -94,9 +96,8 @@ pub fn move_occurrence(
     start: String,
     end: String,
 ) -> Result<Workshop, CommandError> {
-    Ok(state
-        .db()?
-        .write(|tx| workshops::move_occurrence(tx, &session_id, &occurrence_at, &start, &end))?)
+    let core = state.core()?;
+    Ok(core.write(|tx| workshops::move_occurrence(tx, &session_id, &occurrence_at, &start, &end, &core.clock))?)
 }
 
 #[tauri::command(async)]
@@ -106,9 +107,8 @@ pub fn add_occurrence(
     session_id: String,
     start: String,
 ) -> Result<Workshop, CommandError> {
-    Ok(state
-        .db()?
-        .write(|tx| workshops::add_occurrence(tx, &session_id, &start))?)
+    let core = state.core()?;
+    Ok(core.write(|tx| workshops::add_occurrence(tx, &session_id, &start, &core.clock))?)
 }
 
 #[tauri::command(async)]
@@ -118,9 +118,8 @@ pub fn restore_occurrence(
     session_id: String,
     occurrence_at: String,
 ) -> Result<Workshop, CommandError> {
-    Ok(state
-        .db()?
-        .write(|tx| workshops::restore_occurrence(tx, &session_id, &occurrence_at))?)
+    let core = state.core()?;
+    Ok(core.write(|tx| workshops::restore_occurrence(tx, &session_id, &occurrence_at, &core.clock))?)
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -134,9 +133,13 @@ pub struct TimeZones {
 
 #[tauri::command(async)]
 #[specta::specta]
-pub fn time_zones() -> TimeZones {
+pub fn time_zones(state: State<'_, AppState>) -> TimeZones {
+    let local = match state.core() {
+        Ok(core) => time::zone_name(core.clock.time_zone()),
+        Err(_) => time::zone_name(&jiff::tz::TimeZone::system()),
+    };
     TimeZones {
-        local: workshops::local_zone_name(),
-        all: workshops::zone_names(),
+        local,
+        all: time::zone_names(),
     }
 }

@@ -12,6 +12,13 @@ export const commands = {
 	 *  `https:`, `http:` and `mailto:` links open; the webview itself never navigates away.
 	 */
 	openLink: (url: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("open_link", { url })),
+	/**
+	 *  Sends the window labelled `window` a [`DataChanged`] over `on_change` after every commit
+	 *  that changed data (by this window, another one, the CLI or a service), at most a quarter of
+	 *  a second late. Calling it again for the same window (a reloaded page) replaces its earlier
+	 *  channel.
+	 */
+	watchChanges: (window: string, onChange: Channel<DataChanged>) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("watch_changes", { window, onChange })),
 	listMembers: (query: MemberQuery_Deserialize) => typedError<MemberList_Serialize, CommandError_Serialize>(__TAURI_INVOKE("list_members", { query })),
 	/**  How many members there are, active and archived (asked after a write, not per keystroke). */
 	memberCounts: () => typedError<MemberCounts, CommandError_Serialize>(__TAURI_INVOKE("member_counts")),
@@ -65,6 +72,8 @@ export type AppInfo_Deserialize = {
 	version: string,
 	dataDir: string,
 	databasePath: string,
+	/**  The log file (for a bug report), when the data folder could be written. */
+	logPath?: string | null,
 	/**  Set when the database could not be opened; the UI shows it instead of the app. */
 	startupError?: CommandError_Deserialize | null,
 };
@@ -73,6 +82,8 @@ export type AppInfo_Serialize = {
 	version: string,
 	dataDir: string,
 	databasePath: string,
+	/**  The log file (for a bug report), when the data folder could be written. */
+	logPath: string | null,
 	/**  Set when the database could not be opened; the UI shows it instead of the app. */
 	startupError: CommandError_Serialize | null,
 };
@@ -165,6 +176,16 @@ export type CommandError_Deserialize =
 /**  The thing was deleted meanwhile (another window, the CLI): the UI reloads its list. */
 { kind: "notFound"; message: string } | 
 /**
+ *  A file the organizer asked for could not be written (a read-only folder, a full disk):
+ *  the UI says so and offers to choose another place; nothing else is wrong.
+ */
+{ kind: "fileNotWritten"; message: string; path: string } | 
+/**
+ *  A mail was not delivered. `permanent`: the server refused it for good (no such
+ *  mailbox), so retrying is pointless; otherwise it may go through later.
+ */
+{ kind: "deliveryFailed"; message: string; permanent: boolean } | 
+/**
  *  The database could not be opened (written by a newer Guildhall, not a Guildhall file,
  *  unreadable folder): the UI shows a full-page notice instead of the app.
  */
@@ -183,6 +204,16 @@ export type CommandError_Serialize =
 { kind: "cancelled"; message: string } | 
 /**  The thing was deleted meanwhile (another window, the CLI): the UI reloads its list. */
 { kind: "notFound"; message: string } | 
+/**
+ *  A file the organizer asked for could not be written (a read-only folder, a full disk):
+ *  the UI says so and offers to choose another place; nothing else is wrong.
+ */
+{ kind: "fileNotWritten"; message: string; path: string } | 
+/**
+ *  A mail was not delivered. `permanent`: the server refused it for good (no such
+ *  mailbox), so retrying is pointless; otherwise it may go through later.
+ */
+{ kind: "deliveryFailed"; message: string; permanent: boolean } | 
 /**
  *  The database could not be opened (written by a newer Guildhall, not a Guildhall file,
  *  unreadable folder): the UI shows a full-page notice instead of the app.
@@ -208,12 +239,30 @@ export type ConsentOutcome_Serialize = {
 	unsubscribedAt: string | null,
 };
 
+/**
+ *  What a window is told when data it may show changed (by it, another window, the CLI, a
+ *  service): the domains to reload.
+ */
+export type DataChanged = {
+	domains: Domain[],
+};
+
 export type DemoStatus = {
 	/**  How many demo members are in the database (0 when none are loaded). */
 	demoMembers: number,
 	/**  How many members the organizer has entered or imported themselves. */
 	ownMembers: number,
 };
+
+/**
+ *  A part of the data a screen shows and reloads as a whole. Each is the one owner of its
+ *  tables (see the triggers of migration 0004).
+ */
+export type Domain = 
+/**  `member` (roles and tags are written with their member). */
+"members" | 
+/**  `workshop`, `session`, `session_exception`, `workshop_facilitator`, `workshop_tag`. */
+"workshops";
 
 export type ExceptionKind = 
 /**  The occurrence does not take place. */

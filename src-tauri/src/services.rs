@@ -1,0 +1,102 @@
+//! The app's side of the services (`guildhall_core::services` holds the work): it starts them
+//! in `setup`, hands the member import to its service, pushes the change feed to each open
+//! window over a Tauri channel, and stops them all on exit.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use guildhall_core::changes::Domain;
+use guildhall_core::services::changes::{self, POLL_EVERY};
+use guildhall_core::services::imports::MemberImports;
+use guildhall_core::services::Services;
+use guildhall_core::Context;
+use serde::Serialize;
+use tauri::ipc::Channel;
+
+/// What a window is told when data it may show changed (by it, another window, the CLI, a
+/// service): the domains to reload.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DataChanged {
+    pub domains: Vec<Domain>,
+}
+
+/// The windows that listen for changes, each by its label: a reloaded page subscribes again
+/// and replaces its old channel.
+#[derive(Default)]
+pub struct LiveWindows(Mutex<HashMap<String, Channel<DataChanged>>>);
+
+impl LiveWindows {
+    pub fn subscribe(&self, window: String, channel: Channel<DataChanged>) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(window, channel);
+    }
+
+    fn tell(&self, domains: &[Domain]) {
+        let windows = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let message = DataChanged {
+            domains: domains.to_vec(),
+        };
+        for (label, channel) in windows.iter() {
+            if let Err(error) = channel.send(message.clone()) {
+                tracing::debug!(window = label, %error, "a window was not told of a change");
+            }
+        }
+    }
+}
+
+/// The services one app runs.
+pub struct AppServices {
+    services: Services,
+    imports: MemberImports,
+    live: Arc<LiveWindows>,
+}
+
+impl AppServices {
+    pub fn start(ctx: &Context) -> guildhall_core::Result<Self> {
+        let services = Services::default();
+        let (imports, import_service) = MemberImports::start(ctx)?;
+        services.add(import_service);
+        let live = Arc::new(LiveWindows::default());
+        let watcher = changes::watch(&ctx.db, POLL_EVERY, {
+            let live = Arc::clone(&live);
+            move |domains| live.tell(domains)
+        })?;
+        services.add(watcher);
+        Ok(AppServices {
+            services,
+            imports,
+            live,
+        })
+    }
+
+    pub fn imports(&self) -> &MemberImports {
+        &self.imports
+    }
+
+    pub fn live(&self) -> &LiveWindows {
+        &self.live
+    }
+
+    /// The names of the services still running.
+    pub fn running(&self) -> Vec<&'static str> {
+        self.services.running()
+    }
+
+    /// Stops them all, waiting up to `within`; one that did not stop is logged.
+    pub fn stop(&self, within: Duration) {
+        for late in self.services.stop_all(within) {
+            tracing::error!(service = late.name, "still running at exit");
+        }
+    }
+}
+
+/// Whoever drops the services without stopping them (a test's app) still gets them stopped.
+impl Drop for AppServices {
+    fn drop(&mut self) {
+        self.stop(Duration::from_secs(10));
+    }
+}
