@@ -39,6 +39,17 @@ fn exports_write_where_the_dialog_says_and_merges_combine_two_records() {
         std::fs::read_to_string(&list).unwrap().trim(),
         "zoe@example.org"
     );
+
+    // A folder that cannot be written is the file's problem, not the database's.
+    let nowhere = out.path().join("no-such-folder").join("members.csv");
+    std::env::set_var("GUILDHALL_DIALOG_SAVE_PATH", &nowhere);
+    let err = h.invoke("export_members", json!({})).unwrap_err();
+    assert_eq!(err["kind"], "fileNotWritten", "{err}");
+    assert_eq!(err["path"], nowhere.to_str().unwrap());
+    let err = h
+        .invoke("export_calendar", json!({ "scope": { "kind": "all" } }))
+        .unwrap_err();
+    assert_eq!(err["kind"], "fileNotWritten", "{err}");
     std::env::remove_var("GUILDHALL_DIALOG_SAVE_PATH");
 
     let preview = h.ok(

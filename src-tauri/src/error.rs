@@ -76,22 +76,40 @@ impl From<CoreError> for CommandError {
     fn from(error: CoreError) -> Self {
         let message = error.to_string();
         match error {
-            CoreError::Validation { field, .. } => CommandError::Validation {
-                field: field.to_owned(),
-                message,
-            },
+            CoreError::Validation { field, .. } => {
+                tracing::info!(kind = "validation", field, "refused");
+                CommandError::Validation {
+                    field: field.to_owned(),
+                    message,
+                }
+            }
             CoreError::DuplicateEmail {
                 existing_id,
                 existing_name,
                 ..
-            } => CommandError::DuplicateEmail {
-                message,
-                existing_id,
-                existing_name,
-            },
-            CoreError::NotFound { .. } => CommandError::NotFound { message },
-            CoreError::InvalidFile { line, .. } => CommandError::InvalidFile { message, line },
-            CoreError::Cancelled => CommandError::Cancelled { message },
+            } => {
+                tracing::info!(kind = "duplicateEmail", existing_id, "refused");
+                CommandError::DuplicateEmail {
+                    message,
+                    existing_id,
+                    existing_name,
+                }
+            }
+            CoreError::NotFound { what, .. } => {
+                tracing::info!(kind = "notFound", what, "refused");
+                CommandError::NotFound { message }
+            }
+            CoreError::InvalidFile { line, .. } => {
+                tracing::info!(kind = "invalidFile", ?line, "refused");
+                CommandError::InvalidFile { message, line }
+            }
+            CoreError::Cancelled => {
+                tracing::info!(
+                    kind = "cancelled",
+                    "stopped before the end; nothing written"
+                );
+                CommandError::Cancelled { message }
+            }
             CoreError::FileWrite { path, source } => {
                 tracing::warn!(kind = ?source.kind(), "a file could not be written");
                 CommandError::FileNotWritten {
@@ -107,7 +125,11 @@ impl From<CoreError> for CommandError {
             CoreError::DatabaseTooNew {
                 found, supported, ..
             } => {
-                tracing::error!(found, supported, "the database was written by a newer Guildhall");
+                tracing::error!(
+                    found,
+                    supported,
+                    "the database was written by a newer Guildhall"
+                );
                 CommandError::DatabaseUnavailable { message }
             }
             CoreError::NotADatabase { source, .. } => {
@@ -129,5 +151,48 @@ impl From<CoreError> for CommandError {
                 CommandError::Internal { message }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_deliveries_and_unwritable_files_reach_the_ui_as_their_own_kinds() {
+        let transient = CommandError::from(CoreError::Delivery {
+            permanent: false,
+            message: "451 try again later".into(),
+        });
+        assert_eq!(
+            transient,
+            CommandError::DeliveryFailed {
+                message: "451 try again later".into(),
+                permanent: false
+            }
+        );
+        let permanent = CommandError::from(CoreError::Delivery {
+            permanent: true,
+            message: "550 no such mailbox".into(),
+        });
+        assert!(matches!(
+            permanent,
+            CommandError::DeliveryFailed {
+                permanent: true,
+                ..
+            }
+        ));
+        let json = serde_json::to_value(&permanent).unwrap();
+        assert_eq!(json["kind"], "deliveryFailed");
+        assert_eq!(json["permanent"], true);
+
+        let unwritable = CommandError::from(CoreError::FileWrite {
+            path: "/read-only/out.ics".into(),
+            source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        });
+        let json = serde_json::to_value(&unwritable).unwrap();
+        assert_eq!(json["kind"], "fileNotWritten");
+        assert_eq!(json["path"], "/read-only/out.ics");
+        assert_eq!(unwritable.kind(), "fileNotWritten");
     }
 }

@@ -100,7 +100,10 @@ fn navigation_guard<R: Runtime>(dev_server: Option<tauri::Url>) -> tauri::plugin
         .on_navigation(move |_, url| {
             let allowed = is_app_page(url, dev_server.as_ref());
             if !allowed {
-                tracing::warn!(scheme = url.scheme(), "refused to show a page that is not the app's");
+                tracing::warn!(
+                    scheme = url.scheme(),
+                    "refused to show a page that is not the app's"
+                );
             }
             allowed
         })

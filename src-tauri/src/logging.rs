@@ -139,7 +139,10 @@ mod tests {
             n.sort();
             n
         };
-        assert_eq!(names, ["guildhall.log", "guildhall.log.1", "guildhall.log.2"]);
+        assert_eq!(
+            names,
+            ["guildhall.log", "guildhall.log.1", "guildhall.log.2"]
+        );
         let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
         let lines = |a: u32, b: u32| format!("{a:059}\n{b:059}\n");
         assert_eq!(read("guildhall.log"), lines(8, 9));

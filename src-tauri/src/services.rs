@@ -100,3 +100,47 @@ impl Drop for AppServices {
         self.stop(Duration::from_secs(10));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use guildhall_core::{Clock, Database};
+    use std::sync::mpsc;
+    use tauri::ipc::InvokeResponseBody;
+
+    #[test]
+    fn a_subscribed_window_is_told_of_a_write_from_another_process_and_the_services_stop() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context::open_in(dir.path(), Clock::system()).unwrap();
+        let services = AppServices::start(&ctx).unwrap();
+        assert_eq!(services.running().len(), 2);
+        let (sender, told) = mpsc::channel();
+        services.live().subscribe(
+            "main".into(),
+            Channel::new(move |body| {
+                if let InvokeResponseBody::Json(json) = body {
+                    let _ = sender.send(json);
+                }
+                Ok(())
+            }),
+        );
+        // What the CLI does: its own connection to the same file.
+        let other = Database::open_in(dir.path()).unwrap();
+        other
+            .write(|tx| {
+                guildhall_core::members::create(
+                    tx,
+                    &guildhall_core::members::MemberInput {
+                        name: "Ada".into(),
+                        ..Default::default()
+                    },
+                    &Clock::system(),
+                )
+            })
+            .unwrap();
+        let message = told.recv_timeout(Duration::from_secs(30)).unwrap();
+        assert_eq!(message, r#"{"domains":["members"]}"#);
+        services.stop(Duration::from_secs(10));
+        assert_eq!(services.running(), Vec::<&str>::new());
+    }
+}

@@ -82,9 +82,11 @@ impl AppState {
     /// The running services, or why there are none.
     pub fn services(&self) -> Result<&AppServices, CommandError> {
         self.core()?;
-        self.services.as_ref().ok_or_else(|| CommandError::Internal {
-            message: "Guildhall's background services did not start; see the log.".into(),
-        })
+        self.services
+            .as_ref()
+            .ok_or_else(|| CommandError::Internal {
+                message: "Guildhall's background services did not start; see the log.".into(),
+            })
     }
 
     pub fn startup_error(&self) -> Option<CommandError> {

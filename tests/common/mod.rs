@@ -8,7 +8,7 @@ use tauri::test::{
     get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
 };
 use tauri::webview::InvokeRequest;
-use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+use tauri::{App, Manager, WebviewWindow, WebviewWindowBuilder};
 
 pub struct Harness {
     _app: App<MockRuntime>,
@@ -53,6 +53,13 @@ impl Harness {
         .map(|body| body.deserialize::<Value>().unwrap())
     }
 
+    /// What the app does on exit: stops the services.
+    pub fn stop_services(&self) {
+        self._app
+            .state::<guildhall_lib::AppState>()
+            .stop_services(std::time::Duration::from_secs(10));
+    }
+
     pub fn ok(&self, cmd: &str, args: Value) -> Value {
         self.invoke(cmd, args)
             .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
@@ -65,4 +72,10 @@ pub fn member(name: &str, email: &str) -> Value {
         "roles": ["member", "volunteer"], "tags": ["Rust"], "emailConsent": true,
         "consentOn": null, "joinedOn": "2025-01-15", "notes": ""
     }})
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        self.stop_services();
+    }
 }

@@ -134,6 +134,7 @@ fn watch(db: &Context) -> Result<ExitCode, CoreError> {
     let service = changes::watch(&db.db, changes::POLL_EVERY, move |domains| {
         let _ = sender.send(domains.to_vec());
     })?;
+    eprintln!("guildhall: watching for changes (Ctrl+C to stop)");
     let mut out = std::io::stdout().lock();
     for domains in changed {
         for domain in domains {

@@ -293,3 +293,41 @@ fn a_calendar_export_takes_one_scope_at_most() {
     );
     assert!(!file.exists());
 }
+
+#[test]
+fn watch_prints_each_domain_another_process_changes() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("members.csv");
+    std::fs::write(&file, GOOD).unwrap();
+    let mut watch = Command::new(env!("CARGO_BIN_EXE_guildhall"))
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("watch")
+        .env_remove("GUILDHALL_DATA_DIR")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Ready once it says so; then another process imports.
+    let mut ready = String::new();
+    BufReader::new(watch.stderr.take().unwrap())
+        .read_line(&mut ready)
+        .unwrap();
+    assert!(ready.contains("watching for changes"), "{ready}");
+    let out = guildhall(&data, &["import", "members", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Read on a thread, so a watcher that prints nothing fails the test instead of hanging it.
+    let stdout = watch.stdout.take().unwrap();
+    let (sender, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = sender.send(line);
+    });
+    let line = lines.recv_timeout(std::time::Duration::from_secs(60));
+    watch.kill().unwrap();
+    watch.wait().unwrap();
+    assert_eq!(line.unwrap(), "members\n");
+}

@@ -36,9 +36,7 @@ pub fn preview_import(
     format: Option<ImportFormat>,
 ) -> Result<ImportPreview, CommandError> {
     let bytes = read_chosen(state.chosen(), &path)?;
-    Ok(state
-        .core()?
-        .read(|c| import::preview(c, &bytes, format))?)
+    Ok(state.core()?.read(|c| import::preview(c, &bytes, format))?)
 }
 
 #[tauri::command(async)]

@@ -18,7 +18,9 @@ pub fn schedule(
 ) -> Result<Vec<Occurrence>, CommandError> {
     let from = time::parse_instant(&from, "from")?;
     let to = time::parse_instant(&to, "to")?;
-    Ok(state.core()?.snapshot(|c| workshops::schedule(c, from, to))?)
+    Ok(state
+        .core()?
+        .snapshot(|c| workshops::schedule(c, from, to))?)
 }
 
 #[tauri::command(async)]
@@ -97,7 +99,9 @@ pub fn move_occurrence(
     end: String,
 ) -> Result<Workshop, CommandError> {
     let core = state.core()?;
-    Ok(core.write(|tx| workshops::move_occurrence(tx, &session_id, &occurrence_at, &start, &end, &core.clock))?)
+    Ok(core.write(|tx| {
+        workshops::move_occurrence(tx, &session_id, &occurrence_at, &start, &end, &core.clock)
+    })?)
 }
 
 #[tauri::command(async)]
@@ -119,7 +123,8 @@ pub fn restore_occurrence(
     occurrence_at: String,
 ) -> Result<Workshop, CommandError> {
     let core = state.core()?;
-    Ok(core.write(|tx| workshops::restore_occurrence(tx, &session_id, &occurrence_at, &core.clock))?)
+    Ok(core
+        .write(|tx| workshops::restore_occurrence(tx, &session_id, &occurrence_at, &core.clock))?)
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
