@@ -1,6 +1,7 @@
 // The only module that talks to the backend. Screens call these typed functions; a failed
 // command throws an IpcError whose `error.kind` they can branch on.
 import { Channel } from '@tauri-apps/api/core';
+import { getCurrentWindow } from '@tauri-apps/api/window';
 import * as b from './bindings';
 import { commands } from './bindings';
 
@@ -27,6 +28,8 @@ export type OccurrenceException = b.OccurrenceException_Serialize;
 export type CalendarScope = b.CalendarScope;
 export type CalendarImportReport = b.CalendarImportReport;
 export type {
+  DataChanged,
+  Domain,
   DemoStatus,
   ExceptionKind,
   Frequency,
@@ -72,8 +75,23 @@ async function call<T>(pending: Promise<Result<T>>): Promise<T> {
   throw new IpcError(result.error);
 }
 
+/** This window's label, by which the backend keeps its change channel. */
+function windowLabel(): string {
+  try {
+    return getCurrentWindow().label;
+  } catch {
+    return 'main'; // no Tauri window (unit tests)
+  }
+}
+
 export const api = {
   appInfo: () => call(commands.appInfo()),
+  /** Tells `onChange` which domains changed after every commit, whoever made it. */
+  watchChanges: (onChange: (change: b.DataChanged) => void) => {
+    const channel = new Channel<b.DataChanged>();
+    channel.onmessage = onChange;
+    return call(commands.watchChanges(windowLabel(), channel));
+  },
   openLink: (url: string) => call(commands.openLink(url)),
   listMembers: (query: MemberQuery) => call(commands.listMembers(query)),
   memberCounts: () => call(commands.memberCounts()),

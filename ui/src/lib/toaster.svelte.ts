@@ -1,5 +1,6 @@
-// The note at the bottom of a screen: one at a time, gone after 8 seconds or when dismissed.
-// Each screen keeps one Toaster and renders its `message` with the Toast component.
+// The note at the bottom of the window: one at a time, gone after 8 seconds or when dismissed.
+// The app has one toaster; every screen and dialog shows its notes through it, and the Toast
+// component draws it above whatever dialog is open (see components/Modal.svelte).
 import { asCommandError } from './ipc';
 import type { ToastMessage } from './toast';
 
@@ -25,3 +26,6 @@ export class Toaster {
     this.message = null;
   }
 }
+
+/** The app's one toaster. */
+export const toaster = new Toaster();

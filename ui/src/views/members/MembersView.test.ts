@@ -3,6 +3,8 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import Toast from '../../lib/components/Toast.svelte';
+import { deliver } from '../../lib/live';
 import MembersView from './MembersView.svelte';
 
 type Query = { text: string; includeArchived: boolean };
@@ -102,6 +104,7 @@ describe('MembersView', () => {
       }
     });
     render(MembersView);
+    render(Toast); // the app shell's note
     await fireEvent.click(await screen.findByTestId('add-member'));
     await fireEvent.input(screen.getByLabelText(/Name/), { target: { value: 'Hedy Lamarr' } });
     await fireEvent.click(screen.getByTestId('save-member'));
@@ -113,5 +116,61 @@ describe('MembersView', () => {
       expect(screen.getByTestId('toast').textContent).toContain('Added Hedy Lamarr'),
     );
     expect((screen.getByLabelText(/Name/) as HTMLInputElement).value).toBe('Mary');
+  });
+
+  it('follows a change made elsewhere without overwriting what the organizer typed', async () => {
+    vi.useRealTimers();
+    let name = 'Ada Lovelace';
+    let updatedAt = '2026-01-01T00:00:00Z';
+    const ada = () => ({
+      id: 'mem_1',
+      name,
+      email: null,
+      phone: null,
+      practiceLevel: 'newcomer',
+      roles: ['member'],
+      tags: [],
+      emailConsent: false,
+      consentOn: null,
+      unsubscribedAt: null,
+      joinedOn: null,
+      source: 'manual',
+      profileUrl: null,
+      notes: '',
+      checkInCode: 'X',
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt,
+      archivedAt: null,
+    });
+    mockIPC((cmd) => {
+      if (cmd === 'list_members') return { members: [ada()], total: 1 };
+      if (cmd === 'get_member') return ada();
+      if (cmd === 'member_counts') return { active: 1, archived: 0 };
+      if (cmd === 'demo_status') return { demoMembers: 0, ownMembers: 1 };
+    });
+    render(MembersView);
+    await fireEvent.click(await screen.findByText('Ada Lovelace'));
+    const field = () => screen.getByLabelText(/Name/) as HTMLInputElement;
+    await vi.waitFor(() => expect(field().value).toBe('Ada Lovelace'));
+
+    // Renamed elsewhere: the list and the untouched editor follow.
+    name = 'Ada King';
+    updatedAt = '2026-01-02T00:00:00Z';
+    deliver({ domains: ['members'] });
+    await vi.waitFor(() => expect(field().value).toBe('Ada King'));
+    await vi.waitFor(() => expect(screen.getByTestId('member-name').textContent).toBe('Ada King'));
+    expect(screen.queryByTestId('changed-elsewhere')).toBeNull();
+
+    // The organizer types; a change elsewhere now keeps what they typed, and says so.
+    await fireEvent.input(field(), { target: { value: 'Ada, Countess of Lovelace' } });
+    name = 'Augusta Ada King';
+    updatedAt = '2026-01-03T00:00:00Z';
+    deliver({ domains: ['members'] });
+    await vi.waitFor(() => expect(screen.getByTestId('changed-elsewhere')).toBeTruthy());
+    expect(field().value).toBe('Ada, Countess of Lovelace');
+    expect(screen.getByTestId('member-name').textContent).toBe('Augusta Ada King');
+    // A change to the workshops is none of this screen's business.
+    deliver({ domains: ['workshops'] });
+    expect(field().value).toBe('Ada, Countess of Lovelace');
   });
 });

@@ -20,6 +20,8 @@ export class MemberPages {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #inflight = new Set<number>();
   #generation = 0;
+  /** The rows last asked for (the ones in view). */
+  #shown: [number, number] = [0, 0];
   #fetch: FetchPage;
 
   constructor(fetch: FetchPage) {
@@ -39,8 +41,26 @@ export class MemberPages {
     return this.#pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
   }
 
+  /** The same query again, because members changed (here, in another window, from the
+   * command line): the rows in view stay on screen until their new versions arrive and are
+   * replaced in place, so the list neither flashes nor jumps; pages out of view are dropped. */
+  refresh(): Promise<void> {
+    this.#generation++;
+    this.#inflight.clear();
+    const [first, last] = this.#shown;
+    const from = Math.floor(first / PAGE_SIZE);
+    const to = Math.floor(Math.max(first, last) / PAGE_SIZE);
+    for (const page of [...this.#pages.keys()]) {
+      if (page < from || page > to) this.#pages.delete(page);
+    }
+    const pending: Promise<void>[] = [];
+    for (let page = from; page <= to; page++) pending.push(this.#load(page));
+    return Promise.all(pending).then(() => undefined);
+  }
+
   /** Loads the pages covering rows first..last that are not loaded or on their way. */
   ensure(first: number, last: number): Promise<void> {
+    this.#shown = [first, last];
     const pending: Promise<void>[] = [];
     const from = Math.max(0, Math.floor(first / PAGE_SIZE));
     const to = Math.max(from, Math.floor(Math.max(first, last) / PAGE_SIZE));

@@ -66,4 +66,34 @@ describe('MemberPages', () => {
     await b.flush();
     expect(b.asked).toEqual([0, 100]);
   });
+
+  it('refreshes the rows in view in place, without blanking them first', async () => {
+    let total = 250;
+    let version = 1;
+    const asked: number[] = [];
+    const fetch = async (offset: number, limit: number): Promise<MemberList> => {
+      asked.push(offset);
+      const v = version;
+      const members = Array.from(
+        { length: Math.max(0, Math.min(limit, total - offset)) },
+        (_, k) => ({ id: `mem_${offset + k}`, name: `Member ${offset + k} v${v}` }) as Member,
+      );
+      return { members, total };
+    };
+    const pages = new MemberPages(fetch);
+    await pages.ensure(0, 10);
+    await pages.ensure(120, 140); // scrolled down: page 1 in view
+    expect(pages.at(130)?.name).toBe('Member 130 v1');
+    version = 2;
+    total = 260;
+    asked.length = 0;
+    const refreshing = pages.refresh();
+    // Still shown while the new rows are on their way.
+    expect(pages.at(130)?.name).toBe('Member 130 v1');
+    await refreshing;
+    expect(asked).toEqual([100]);
+    expect(pages.at(130)?.name).toBe('Member 130 v2');
+    expect(pages.total).toBe(260);
+    expect(pages.at(5)).toBeUndefined(); // out of view: dropped, loaded again when shown
+  });
 });
