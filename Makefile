@@ -114,7 +114,9 @@ test-interop: python-deps interop-js-deps
 	INTEROP_OUT=target/interop cargo test -p guildhall-core --test vcard interop_vcard_file
 	$(VENV)/bin/pytest tests/interop -p no:cacheprovider
 
+# The live-data test writes with the `guildhall` command line while the window is open.
 e2e: test-system-deps python-deps driver-deps app
+	cargo build -p guildhall-cli
 	$(XVFB) $(VENV)/bin/pytest tests/e2e -p no:cacheprovider
 
 screenshot: test-system-deps python-deps driver-deps app

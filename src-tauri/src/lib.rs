@@ -20,6 +20,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
     tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
         app::app_info,
         app::open_link,
+        app::quit_app,
         live::watch_changes,
         members::list_members,
         members::member_counts,
@@ -110,6 +111,28 @@ fn navigation_guard<R: Runtime>(dev_server: Option<tauri::Url>) -> tauri::plugin
         .build()
 }
 
+/// SIGTERM (logging out, shutting down, `kill`) and SIGINT (Ctrl+C in a terminal) end the app
+/// the way closing its window does, so the services stop cleanly instead of dying mid-write.
+fn exit_on_signals<R: Runtime>(handle: tauri::AppHandle<R>) {
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut interrupt)) =
+            (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+        else {
+            tracing::warn!("cannot listen for stop signals");
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => tracing::info!("asked to stop (SIGTERM)"),
+            _ = interrupt.recv() => tracing::info!("asked to stop (SIGINT)"),
+        }
+        handle.exit(0);
+    });
+    #[cfg(not(unix))]
+    let _ = handle;
+}
+
 /// How long the services may take to stop when the app closes (an import rolls back first).
 const STOP_WITHIN: Duration = Duration::from_secs(10);
 
@@ -128,11 +151,14 @@ pub fn run() {
             let log_file = logging::init(&dir);
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "Guildhall starts");
             let files = files::NativeDialogs(app.handle().clone());
+            let handle = app.handle().clone();
             app.manage(
                 AppState::open(dir)
                     .with_file_picker(files)
-                    .with_log_file(log_file),
+                    .with_log_file(log_file)
+                    .with_exit(move || handle.exit(0)),
             );
+            exit_on_signals(app.handle().clone());
             Ok(())
         })
         .build(context)

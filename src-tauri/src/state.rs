@@ -20,6 +20,8 @@ pub struct AppState {
     chosen: ChosenFiles,
     /// `None` when the database could not be opened (there is nothing for them to work on).
     services: Option<AppServices>,
+    /// Ends the app the way closing its window does (the services stop on the way out).
+    exit: Option<Box<dyn Fn() + Send + Sync>>,
 }
 
 impl AppState {
@@ -53,6 +55,24 @@ impl AppState {
             files: Box::new(NoDialogs),
             chosen: ChosenFiles::default(),
             services,
+            exit: None,
+        }
+    }
+
+    /// How the app ends itself (`AppHandle::exit`), for the Quit shortcut.
+    pub fn with_exit(mut self, exit: impl Fn() + Send + Sync + 'static) -> Self {
+        self.exit = Some(Box::new(exit));
+        self
+    }
+
+    /// Ends the app; `false` when this state was made without a way to (tests).
+    pub fn exit(&self) -> bool {
+        match &self.exit {
+            Some(exit) => {
+                exit();
+                true
+            }
+            None => false,
         }
     }
 

@@ -19,10 +19,16 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture
-def launch(tmp_path: Path, request):
-    """Starts Guildhall on this test's data folder; call again after `close()` to reopen."""
+def launcher(tmp_path: Path, request):
+    """The Launcher itself, for tests that need its processes."""
     launcher = Launcher(tmp_path)
-    yield launcher.launch
+    yield launcher
     if getattr(request.node, "failed_call", False):
         launcher.screenshots(ARTIFACTS, request.node.name)
     launcher.stop_all()
+
+
+@pytest.fixture
+def launch(launcher):
+    """Starts Guildhall on this test's data folder; call again after `close()` to reopen."""
+    return launcher.launch

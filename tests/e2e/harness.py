@@ -191,6 +191,22 @@ class Launcher:
         app.wait(lambda _: app.all("nav[aria-label='Main']") or app.all("[data-testid='startup-error']"))
         return app
 
+    def app_pids(self) -> list[int]:
+        """The running app processes of this launcher (found by their data folder)."""
+        data = f"GUILDHALL_DATA_DIR={self.workdir / 'data'}".encode()
+        pids = []
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                if Path(proc / "exe").resolve() != APP.resolve():
+                    continue
+                if data in (proc / "environ").read_bytes().split(b"\0"):
+                    pids.append(int(proc.name))
+            except OSError:
+                continue  # gone meanwhile, or not ours to read
+        return pids
+
     def screenshots(self, folder: Path, stem: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for i, (_, driver) in enumerate(self.started):

@@ -55,8 +55,12 @@ def test_a_duplicate_email_is_refused_next_to_the_field_and_nothing_changes(laun
     app.wait_rows(["Ada Lovelace"])
     assert "1 member" in app.find('[data-testid="member-count"]').text
 
-    # Editing another member into the same address is refused too, and their data stays.
+    # Closing the refused form asks before its typed changes go.
     app.click('[data-testid="cancel-edit"]')
+    app.wait_text("dialog[open]", "Discard your changes?")
+    app.click('dialog[open] [data-testid="confirm"]')
+
+    # Editing another member into the same address is refused too, and their data stays.
     app.add_member("Grace Hopper", "grace@example.org")
     app.wait_rows(["Ada Lovelace", "Grace Hopper"])
     app.open_member("Grace Hopper")
@@ -164,7 +168,7 @@ def test_merge_two_records_of_one_person(launch):
     app.open_member("Zoe M")
     app.click('[data-testid="merge-member"]')
     app.fill("#merge-search", "mull")
-    app.click('[data-testid="merge-candidate"]')
+    app.click('[data-testid="member-match"]')
     table = app.find('[data-testid="merge-preview"]')
     assert "Zoë Müller" in table.get_attribute("textContent")
     # Take the other record's spelling of the name.

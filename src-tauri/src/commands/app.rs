@@ -45,3 +45,17 @@ pub fn open_link(url: String) -> Result<(), CommandError> {
         message: format!("Could not open {url}: {e}"),
     })
 }
+
+/// Quits Guildhall (Ctrl+Q), as closing its window does: the services stop first.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn quit_app(state: State<'_, AppState>) -> Result<(), CommandError> {
+    tracing::info!("quit from the window");
+    if state.exit() {
+        Ok(())
+    } else {
+        Err(CommandError::Internal {
+            message: "This window cannot quit Guildhall.".into(),
+        })
+    }
+}

@@ -12,6 +12,8 @@ export const commands = {
 	 *  `https:`, `http:` and `mailto:` links open; the webview itself never navigates away.
 	 */
 	openLink: (url: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("open_link", { url })),
+	/**  Quits Guildhall (Ctrl+Q), as closing its window does: the services stop first. */
+	quitApp: () => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("quit_app")),
 	/**
 	 *  Sends the window labelled `window` a [`DataChanged`] over `on_change` after every commit
 	 *  that changed data (by this window, another one, the CLI or a service), at most a quarter of

@@ -93,6 +93,7 @@ export const api = {
     return call(commands.watchChanges(windowLabel(), channel));
   },
   openLink: (url: string) => call(commands.openLink(url)),
+  quitApp: () => call(commands.quitApp()),
   listMembers: (query: MemberQuery) => call(commands.listMembers(query)),
   memberCounts: () => call(commands.memberCounts()),
   getMember: (id: string) => call(commands.getMember(id)),

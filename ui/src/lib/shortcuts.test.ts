@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shortcutOf } from './shortcuts';
+import { isQuit, shortcutOf } from './shortcuts';
 
 function key(init: KeyboardEventInit, target: HTMLElement = document.body): KeyboardEvent {
   const event = new KeyboardEvent('keydown', init);
@@ -19,5 +19,11 @@ describe('shortcutOf', () => {
   it('leaves "/" to a field being typed in', () => {
     expect(shortcutOf(key({ key: '/' }, document.createElement('input')))).toBeNull();
     expect(shortcutOf(key({ key: '/' }, document.createElement('textarea')))).toBeNull();
+  });
+
+  it('knows Ctrl+Q, which is not a screen shortcut', () => {
+    expect(isQuit(key({ key: 'q', ctrlKey: true }))).toBe(true);
+    expect(isQuit(key({ key: 'q' }))).toBe(false);
+    expect(shortcutOf(key({ key: 'q', ctrlKey: true }))).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 // Keyboard shortcuts: Ctrl/Cmd+F or "/" to search, Ctrl/Cmd+N for a new member or workshop
 // (each screen decides what "new" makes). "/" only counts when the organizer is not typing in a field.
+// Ctrl/Cmd+Q quits (the app shell's, see isQuit).
 export type Shortcut = 'search' | 'new';
 
 function typingIn(target: EventTarget | null): boolean {
@@ -15,4 +16,9 @@ export function shortcutOf(event: KeyboardEvent): Shortcut | null {
   if ((mod && key === 'f') || (!typingIn(event.target) && event.key === '/')) return 'search';
   if (mod && key === 'n') return 'new';
   return null;
+}
+
+/** Ctrl/Cmd+Q: quit Guildhall. */
+export function isQuit(event: KeyboardEvent): boolean {
+  return (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'q';
 }

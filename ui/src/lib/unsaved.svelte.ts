@@ -37,3 +37,25 @@ export class UnsavedGuard {
     this.dirty = false;
   }
 }
+
+// The guards of the editors on screen, so that leaving the screen or quitting asks too.
+// Bookkeeping only: nothing renders from it.
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
+const mounted = new Set<UnsavedGuard>();
+
+/** Counts `guard` while its screen is mounted; returns the function that stops counting it
+ * (return it from `onMount`). */
+export function guardWhileMounted(guard: UnsavedGuard): () => void {
+  mounted.add(guard);
+  return () => mounted.delete(guard);
+}
+
+/** Whether any editor on screen holds changes that were not saved. */
+export function anyUnsaved(): boolean {
+  return [...mounted].some((guard) => guard.dirty);
+}
+
+/** The organizer chose to leave anyway: every editor's changes go. */
+export function discardAll() {
+  for (const guard of mounted) guard.clear();
+}
