@@ -41,7 +41,7 @@ def write_calendar(first: int, last: int) -> Path:
             pytrace=False,
         )
     ics = subprocess.run(
-        ["cargo", "run", "--quiet", "-p", "guildhall-core", "--example", "vtimezone", "--",
+        ["cargo", "run", "--quiet", "-p", "guildhall-ical", "--example", "vtimezone", "--",
          str(first), str(last), *ZONES],
         cwd=ROOT, check=True, capture_output=True,
     ).stdout

@@ -4,6 +4,7 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Workshop } from '../../lib/ipc';
 import WorkshopEditor from './WorkshopEditor.svelte';
 
 afterEach(() => clearMocks());
@@ -86,5 +87,66 @@ describe('WorkshopEditor', () => {
     await userEvent.setup().click(screen.getByTestId('save-workshop'));
     expect(await screen.findByText('A title is required.')).toBeTruthy();
     expect(invoked).not.toHaveBeenCalled();
+  });
+
+  it('follows the workshop when it changes elsewhere, unless something is typed', async () => {
+    mockIPC(() => undefined);
+    const planned: Workshop = {
+      id: 'wks_1',
+      title: 'Study group',
+      description: '',
+      status: 'scheduled',
+      timeZone: 'Europe/Berlin',
+      venue: null,
+      onlineUrl: null,
+      capacity: null,
+      facilitators: [],
+      tags: [],
+      sessions: [
+        {
+          id: 'ses_1',
+          title: '',
+          start: '2027-03-09T17:30:00Z',
+          end: '2027-03-09T19:00:00Z',
+          startLocal: '2027-03-09T18:30',
+          endLocal: '2027-03-09T20:00',
+          allDay: false,
+          icalUid: 'a@guildhall',
+        },
+      ],
+      series: null,
+      exceptions: [],
+      icalUid: 'w@guildhall',
+      icalSequence: 1,
+      createdAt: '2026-11-26T10:00:00Z',
+      updatedAt: '2026-11-26T10:00:00Z',
+    };
+    const props = {
+      workshop: planned,
+      date: '2027-03-09',
+      localZone: 'Europe/Berlin',
+      zones: ['Europe/Berlin'],
+      onsaved: vi.fn(),
+      onchanged: vi.fn(),
+      oncancel: vi.fn(),
+      onduplicate: vi.fn(),
+      oncancelworkshop: vi.fn(),
+      ondelete: vi.fn(),
+      onexport: vi.fn(),
+    };
+    const { rerender } = render(WorkshopEditor, { props });
+    const title = () => screen.getByLabelText(/Title/) as HTMLInputElement;
+    expect(title().value).toBe('Study group');
+
+    await rerender({ workshop: { ...planned, title: 'Rust study group', updatedAt: 'b' } });
+    expect(title().value).toBe('Rust study group');
+    expect(screen.queryByTestId('workshop-changed-elsewhere')).toBeNull();
+
+    const user = userEvent.setup();
+    await user.clear(title());
+    await user.type(title(), 'Typed here');
+    await rerender({ workshop: { ...planned, title: 'Renamed there', updatedAt: 'c' } });
+    expect(title().value).toBe('Typed here');
+    expect(screen.getByTestId('workshop-changed-elsewhere')).toBeTruthy();
   });
 });
