@@ -24,7 +24,7 @@ help:
 	@echo "make run         install what is missing and start Guildhall"
 	@echo "make test        install what is missing and run every check and test"
 	@echo "make e2e         only the end-to-end tests (real app under Xvfb)"
-	@echo "make test-core   only the core crate's tests (fast)"
+	@echo "make test-core   only the core's and the calendar crate's tests (fast)"
 	@echo "make bench       the speed benchmarks (release builds; prints ratios)"
 	@echo "make bindings    regenerate ui/src/lib/bindings.ts from the Rust commands"
 	@echo "make screenshot  retake docs/screenshot.png and docs/members.png"
@@ -100,7 +100,7 @@ bindings-check: ui
 	cargo test --test bindings
 
 test-core:
-	cargo test -p guildhall-core
+	cargo test -p guildhall-core -p guildhall-ical
 
 test-rust: ui
 	cargo test --workspace

@@ -35,7 +35,8 @@ pub enum CommandError {
     NotFound { message: String },
 
     /// A file the organizer asked for could not be written (a read-only folder, a full disk):
-    /// the UI says so and offers to choose another place; nothing else is wrong.
+    /// the UI says which file and why; the database is fine (this used to be reported as
+    /// "database unavailable").
     #[error("{message}")]
     FileNotWritten { message: String, path: String },
 
@@ -145,9 +146,19 @@ impl From<CoreError> for CommandError {
                 CommandError::DatabaseUnavailable { message }
             }
             CoreError::Busy { .. } => CommandError::Internal { message },
-            CoreError::Sqlite(_) | CoreError::Pool(_) => {
-                // SQLite's messages name tables and constraints, never the values in them.
-                tracing::error!(error = %message, "internal error");
+            CoreError::Sqlite(ref sqlite) => {
+                // SQLite's own messages name tables and constraints; a conversion failure may
+                // quote a stored value, so only SQLite's code is logged for those.
+                match sqlite {
+                    rusqlite::Error::SqliteFailure(failure, text) => {
+                        tracing::error!(code = ?failure.code, text, "database error")
+                    }
+                    _ => tracing::error!("database error (reading a row)"),
+                }
+                CommandError::Internal { message }
+            }
+            CoreError::Pool(_) => {
+                tracing::error!("no database connection");
                 CommandError::Internal { message }
             }
         }

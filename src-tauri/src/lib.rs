@@ -22,6 +22,7 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         app::open_link,
         app::quit_app,
         live::watch_changes,
+        live::set_unsaved,
         members::list_members,
         members::member_counts,
         members::get_member,
@@ -72,14 +73,19 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
 }
 
 /// Whether the webview may show `url`: only the app's own pages, i.e. the embedded UI
-/// (`tauri://localhost`, or `http(s)://tauri.localhost` where the platform serves it so), and
+/// (`tauri://localhost`, or `http(s)://tauri.localhost` on Windows and Android), and
 /// the origin of `dev_server` when there is one (see [`allowed_dev_server`]). Any other origin
 /// is refused, other local ports included (the door server of a later release listens on one).
 /// A link in a description opens in the browser through `open_link` instead.
 pub fn is_app_page(url: &tauri::Url, dev_server: Option<&tauri::Url>) -> bool {
     let embedded = match url.scheme() {
         "tauri" => url.host_str() == Some("localhost"),
-        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        // Where the platform serves the embedded UI over http(s) (Windows' and Android's
+        // webviews); elsewhere `tauri.localhost` is just a loopback name another program
+        // could answer on.
+        "http" | "https" if cfg!(any(windows, target_os = "android")) => {
+            url.host_str() == Some("tauri.localhost")
+        }
         _ => false,
     };
     let dev = dev_server.is_some_and(|dev| {
@@ -124,14 +130,42 @@ fn exit_on_signals<R: Runtime>(handle: tauri::AppHandle<R>) {
             tracing::warn!("cannot listen for stop signals");
             return;
         };
-        tokio::select! {
-            _ = term.recv() => tracing::info!("asked to stop (SIGTERM)"),
-            _ = interrupt.recv() => tracing::info!("asked to stop (SIGINT)"),
+        let mut asked = false;
+        loop {
+            tokio::select! {
+                _ = term.recv() => tracing::info!("asked to stop (SIGTERM)"),
+                _ = interrupt.recv() => tracing::info!("asked to stop (SIGINT)"),
+            }
+            if asked {
+                // The stop is under way and bounded (STOP_WITHIN); ending now could leave a
+                // service mid-write.
+                tracing::warn!("asked to stop again; already stopping");
+                continue;
+            }
+            asked = true;
+            handle.exit(0);
         }
-        handle.exit(0);
     });
     #[cfg(not(unix))]
     let _ = handle;
+}
+
+/// Closing the window (its title bar, Alt+F4) while an editor holds unsaved changes: the close
+/// waits, and the window asks the organizer (who can quit from there).
+fn ask_before_closing<R: Runtime>(window: &tauri::Window<R>, api: &tauri::CloseRequestApi) {
+    let Some(state) = window.try_state::<AppState>() else {
+        return;
+    };
+    if !state.ask_before_closing() {
+        return;
+    }
+    let asked = state
+        .services()
+        .is_ok_and(|services| services.live().ask_to_close(window.label()));
+    if asked {
+        tracing::info!("closing waits for the organizer (unsaved changes)");
+        api.prevent_close();
+    }
 }
 
 /// How long the services may take to stop when the app closes (an import rolls back first).
@@ -162,6 +196,11 @@ pub fn run() {
             exit_on_signals(app.handle().clone());
             Ok(())
         })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                ask_before_closing(window, api);
+            }
+        })
         .build(context)
         .expect("error while building Guildhall");
     app.run(|handle, event| {
@@ -187,10 +226,19 @@ mod tests {
         for page in [
             "tauri://localhost/",
             "tauri://localhost/index.html#schedule",
+        ] {
+            assert!(is_app_page(&url(page), None), "{page}");
+        }
+        // The embedded UI's origin on Windows and Android; on Linux and macOS a loopback name.
+        for page in [
             "http://tauri.localhost/",
             "https://tauri.localhost/index.html",
         ] {
-            assert!(is_app_page(&url(page), None), "{page}");
+            assert_eq!(
+                is_app_page(&url(page), None),
+                cfg!(any(windows, target_os = "android")),
+                "{page}"
+            );
         }
         for page in [
             "http://localhost:5173/",

@@ -14,37 +14,60 @@ use guildhall_core::Context;
 use serde::Serialize;
 use tauri::ipc::Channel;
 
-/// What a window is told when data it may show changed (by it, another window, the CLI, a
-/// service): the domains to reload.
-#[derive(Debug, Clone, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct DataChanged {
-    pub domains: Vec<Domain>,
+/// What the app tells a window of its own accord.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum WindowMessage {
+    /// Data the window may show changed (by it, another window, the CLI, a service): the
+    /// domains to reload.
+    DataChanged { domains: Vec<Domain> },
+    /// The organizer asked to close the window while an editor holds unsaved changes: the
+    /// window asks them, and quits if they agree.
+    CloseRequested,
 }
 
-/// The windows that listen for changes, each by its label: a reloaded page subscribes again
-/// and replaces its old channel.
+/// The windows that listen, each by its label: a reloaded page subscribes again and replaces
+/// its old channel.
 #[derive(Default)]
-pub struct LiveWindows(Mutex<HashMap<String, Channel<DataChanged>>>);
+pub struct LiveWindows(Mutex<HashMap<String, Channel<WindowMessage>>>);
 
 impl LiveWindows {
-    pub fn subscribe(&self, window: String, channel: Channel<DataChanged>) {
+    pub fn subscribe(&self, window: String, channel: Channel<WindowMessage>) {
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .insert(window, channel);
     }
 
-    fn tell(&self, domains: &[Domain]) {
+    fn send(&self, only: Option<&str>, message: &WindowMessage) -> bool {
         let windows = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let message = DataChanged {
-            domains: domains.to_vec(),
-        };
+        let mut told = false;
         for (label, channel) in windows.iter() {
-            if let Err(error) = channel.send(message.clone()) {
-                tracing::debug!(window = label, %error, "a window was not told of a change");
+            if only.is_some_and(|only| only != label) {
+                continue;
+            }
+            match channel.send(message.clone()) {
+                Ok(()) => told = true,
+                Err(error) => tracing::debug!(window = label, %error, "a window was not told"),
             }
         }
+        told
+    }
+
+    fn tell(&self, domains: &[Domain]) {
+        let message = WindowMessage::DataChanged {
+            domains: domains.to_vec(),
+        };
+        self.send(None, &message);
+    }
+
+    /// Asks `window` to confirm closing; `false` when it could not be asked.
+    pub fn ask_to_close(&self, window: &str) -> bool {
+        self.send(Some(window), &WindowMessage::CloseRequested)
     }
 }
 
@@ -86,11 +109,10 @@ impl AppServices {
         self.services.running()
     }
 
-    /// Stops them all, waiting up to `within`; one that did not stop is logged.
+    /// Stops them all, waiting up to `within` (one that did not stop is logged by
+    /// `Services::stop_all`).
     pub fn stop(&self, within: Duration) {
-        for late in self.services.stop_all(within) {
-            tracing::error!(service = late.name, "still running at exit");
-        }
+        self.services.stop_all(within);
     }
 }
 
@@ -139,7 +161,7 @@ mod tests {
             })
             .unwrap();
         let message = told.recv_timeout(Duration::from_secs(30)).unwrap();
-        assert_eq!(message, r#"{"domains":["members"]}"#);
+        assert_eq!(message, r#"{"kind":"dataChanged","domains":["members"]}"#);
         services.stop(Duration::from_secs(10));
         assert_eq!(services.running(), Vec::<&str>::new());
     }

@@ -4,7 +4,9 @@
 //! crashing.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use guildhall_core::{Clock, Context};
 
@@ -22,7 +24,15 @@ pub struct AppState {
     services: Option<AppServices>,
     /// Ends the app the way closing its window does (the services stop on the way out).
     exit: Option<Box<dyn Fn() + Send + Sync>>,
+    /// An editor in the window holds unsaved changes (the window says so).
+    unsaved: AtomicBool,
+    /// When the window was last asked to confirm closing and has not answered since.
+    close_asked: Mutex<Option<Instant>>,
 }
+
+/// A window that was asked to confirm closing and did not answer within this time (its page
+/// is stuck) is closed when asked again, rather than never.
+const UNANSWERED_CLOSE: Duration = Duration::from_secs(10);
 
 impl AppState {
     /// Opens the database in `data_dir` on the system clock and starts the services; file
@@ -56,7 +66,36 @@ impl AppState {
             chosen: ChosenFiles::default(),
             services,
             exit: None,
+            unsaved: AtomicBool::new(false),
+            close_asked: Mutex::new(None),
         }
+    }
+
+    /// What the window last said about unsaved changes; it is answering, too.
+    pub fn set_unsaved(&self, unsaved: bool) {
+        self.unsaved.store(unsaved, Ordering::Relaxed);
+        *self
+            .close_asked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    /// The organizer asked to close the window: `true` when it must ask them first (an editor
+    /// holds unsaved changes, and the window answered the last time it was asked).
+    pub fn ask_before_closing(&self) -> bool {
+        if !self.unsaved.load(Ordering::Relaxed) {
+            return false;
+        }
+        let mut asked = self
+            .close_asked
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if asked.is_some_and(|at| at.elapsed() < UNANSWERED_CLOSE) {
+            tracing::warn!("the window did not answer the close request; closing");
+            return false;
+        }
+        *asked = Some(Instant::now());
+        true
     }
 
     /// How the app ends itself (`AppHandle::exit`), for the Quit shortcut.
@@ -121,10 +160,32 @@ impl AppState {
         self.log_file.as_deref()
     }
 
-    /// Stops every service (on exit): a running import is cancelled and rolled back first.
+    /// Stops every service (on exit): a running import is cancelled and rolled back first (one
+    /// already committing finishes).
     pub fn stop_services(&self, within: Duration) {
         if let Some(services) = &self.services {
             services.stop(within);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closing_asks_only_with_unsaved_changes_and_never_traps_the_organizer() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path().to_path_buf());
+        assert!(!state.ask_before_closing(), "nothing unsaved: close");
+        state.set_unsaved(true);
+        assert!(state.ask_before_closing(), "unsaved: ask");
+        // The window did not answer (its page is stuck): the next close closes.
+        assert!(!state.ask_before_closing());
+        // It answered (kept editing, still unsaved): asked again next time.
+        state.set_unsaved(true);
+        assert!(state.ask_before_closing());
+        state.set_unsaved(false);
+        assert!(!state.ask_before_closing());
     }
 }

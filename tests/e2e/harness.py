@@ -65,8 +65,13 @@ class Guildhall:
 
     # -- finding things -------------------------------------------------------------------
     def wait(self, condition, timeout: float = WAIT):
+        # The page may re-render while a condition looks at it (a live update replaces rows):
+        # an element that went away answers "stale" or, from WebKitWebDriver, an "unknown
+        # error"; look again until the timeout.
         return WebDriverWait(
-            self.driver, timeout, ignored_exceptions=(StaleElementReferenceException,)
+            self.driver,
+            timeout,
+            ignored_exceptions=(StaleElementReferenceException, WebDriverException),
         ).until(condition)
 
     def find(self, css: str) -> WebElement:

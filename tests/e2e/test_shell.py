@@ -26,6 +26,8 @@ MUST_BE_SHOWN = {
         "nav-members", "nav-schedule", "view-week", "calendar-import", "calendar-export",
         "new-workshop",
     ],
+    # The workshop editor (a dialog over the schedule): its bar stays in view.
+    "workshop": ["save-workshop", "close-workshop"],
 }
 
 LAYOUT_PROBLEMS = """
@@ -80,6 +82,15 @@ def test_both_screens_hold_from_900_to_1600_px(launch):
         app.driver.save_screenshot(str(SHOTS / f"schedule-{width}.png"))
         for p in app.driver.execute_script(LAYOUT_PROBLEMS, MUST_BE_SHOWN["schedule"]):
             problems.append(f"schedule at {width}px: {p}")
+
+        app.click('[data-testid="week-view"] [data-testid="occurrence"]')
+        app.find("dialog[open] #workshop-title")
+        time.sleep(1)
+        app.driver.save_screenshot(str(SHOTS / f"workshop-{width}.png"))
+        for p in app.driver.execute_script(LAYOUT_PROBLEMS, MUST_BE_SHOWN["workshop"]):
+            problems.append(f"workshop editor at {width}px: {p}")
+        app.click('[data-testid="close-workshop"]')
+        app.wait(lambda _: not app.all("dialog[open]"))
     assert not problems, "\n".join(problems)
 
 

@@ -103,16 +103,41 @@ pub(crate) fn record(tx: &Transaction, domain: Domain) -> Result<()> {
 /// connection of its own (never one of the pool's, which it would hold forever) that only reads.
 pub struct ChangeFeed {
     conn: Connection,
+    seen: Seen,
+}
+
+/// What the feed has reported so far.
+#[derive(Debug)]
+struct Seen {
     data_version: i64,
-    seen: Versions,
+    versions: Versions,
 }
 
 impl std::fmt::Debug for ChangeFeed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ChangeFeed")
-            .field("data_version", &self.data_version)
             .field("seen", &self.seen)
             .finish_non_exhaustive()
+    }
+}
+
+impl Seen {
+    /// Takes in what `data_version` says now and, when it moved, the counters `read` gives. The
+    /// new `data_version` is kept only once the counters were read: a read that fails (a busy
+    /// file) is tried again at the next poll instead of losing the change.
+    fn advance(
+        &mut self,
+        now: i64,
+        read: impl FnOnce() -> Result<Versions>,
+    ) -> Result<Vec<Domain>> {
+        if now == self.data_version {
+            return Ok(Vec::new());
+        }
+        let versions = read()?;
+        self.data_version = now;
+        let changed = versions.changed_since(&self.versions);
+        self.versions = versions;
+        Ok(changed)
     }
 }
 
@@ -120,32 +145,24 @@ impl ChangeFeed {
     /// Starts watching from what is committed now.
     pub fn open(db: &Database) -> Result<Self> {
         let conn = db.dedicated_connection()?;
-        let data_version = data_version(&conn)?;
-        let seen = Versions::read(&conn)?;
-        Ok(ChangeFeed {
-            conn,
-            data_version,
-            seen,
-        })
+        let seen = Seen {
+            data_version: data_version(&conn)?,
+            versions: Versions::read(&conn)?,
+        };
+        Ok(ChangeFeed { conn, seen })
     }
 
     /// The counters as of the last poll.
     pub fn seen(&self) -> &Versions {
-        &self.seen
+        &self.seen.versions
     }
 
     /// The domains changed by every commit since the last poll (or since [`open`](Self::open)),
     /// empty when there was none. One `PRAGMA data_version` when nothing was committed.
     pub fn poll(&mut self) -> Result<Vec<Domain>> {
         let now = data_version(&self.conn)?;
-        if now == self.data_version {
-            return Ok(Vec::new());
-        }
-        self.data_version = now;
-        let versions = Versions::read(&self.conn)?;
-        let changed = versions.changed_since(&self.seen);
-        self.seen = versions;
-        Ok(changed)
+        let conn = &self.conn;
+        self.seen.advance(now, || Versions::read(conn))
     }
 }
 
@@ -264,6 +281,27 @@ mod tests {
         }
         expected.sort();
         assert_eq!(names, expected);
+    }
+
+    #[test]
+    fn a_change_whose_counters_could_not_be_read_is_reported_at_the_next_poll() {
+        let (_dir, db) = open();
+        let mut feed = ChangeFeed::open(&db).unwrap();
+        let start = feed.seen.data_version;
+        let mut moved = feed.seen().clone();
+        moved
+            .0
+            .insert(Domain::Members, moved.get(Domain::Members) + 1);
+        let busy = feed.seen.advance(start + 1, || {
+            Err(crate::CoreError::Sqlite(rusqlite::Error::InvalidQuery))
+        });
+        assert!(busy.is_err());
+        let again = feed.seen.advance(start + 1, || Ok(moved.clone())).unwrap();
+        assert_eq!(again, [Domain::Members]);
+        assert_eq!(
+            feed.seen.advance(start + 1, || Ok(moved.clone())).unwrap(),
+            []
+        );
     }
 
     #[test]

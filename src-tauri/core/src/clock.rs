@@ -11,12 +11,14 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
-/// Where the time comes from, and the organizer's time zone (the laptop's), which decides what
-/// "today" is. Cheap to clone; clones of a manual clock share its time.
+/// Where the time comes from, and the organizer's time zone (the laptop's, followed while the
+/// app runs), which decides what "today" is. Cheap to clone; clones of a manual clock share its
+/// time.
 #[derive(Clone, Debug)]
 pub struct Clock {
     source: Source,
-    zone: TimeZone,
+    /// `None`: the system's zone, asked each time (a laptop travels).
+    zone: Option<TimeZone>,
 }
 
 #[derive(Clone, Debug)]
@@ -30,7 +32,7 @@ impl Clock {
     pub fn system() -> Self {
         Clock {
             source: Source::System,
-            zone: TimeZone::system(),
+            zone: None,
         }
     }
 
@@ -39,7 +41,7 @@ impl Clock {
     pub fn manual(at: Timestamp, zone: TimeZone) -> Self {
         Clock {
             source: Source::Manual(Arc::new(Mutex::new(at))),
-            zone,
+            zone: Some(zone),
         }
     }
 
@@ -56,13 +58,13 @@ impl Clock {
     }
 
     /// The organizer's time zone.
-    pub fn time_zone(&self) -> &TimeZone {
-        &self.zone
+    pub fn time_zone(&self) -> TimeZone {
+        self.zone.clone().unwrap_or_else(TimeZone::system)
     }
 
     /// Today on the organizer's calendar.
     pub fn today(&self) -> Date {
-        self.now().to_zoned(self.zone.clone()).date()
+        self.now().to_zoned(self.time_zone()).date()
     }
 
     /// Puts a manual clock at `at`. The system clock cannot be set: a test that tries is wrong.

@@ -88,6 +88,27 @@ pub enum CoreError {
 }
 
 impl CoreError {
+    /// The variant's name, for a log line: the messages may quote what a member typed or what
+    /// a file held, so they are not logged.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CoreError::Validation { .. } => "validation",
+            CoreError::DuplicateEmail { .. } => "duplicateEmail",
+            CoreError::InvalidFile { .. } => "invalidFile",
+            CoreError::Cancelled => "cancelled",
+            CoreError::Busy { .. } => "busy",
+            CoreError::NotFound { .. } => "notFound",
+            CoreError::DatabaseTooNew { .. } => "databaseTooNew",
+            CoreError::NotADatabase { .. } => "notADatabase",
+            CoreError::Migration { .. } => "migration",
+            CoreError::Io { .. } => "io",
+            CoreError::FileWrite { .. } => "fileWrite",
+            CoreError::Delivery { .. } => "delivery",
+            CoreError::Sqlite(_) => "sqlite",
+            CoreError::Pool(_) => "pool",
+        }
+    }
+
     pub(crate) fn not_found(what: &'static str, id: &str) -> Self {
         CoreError::NotFound {
             what,

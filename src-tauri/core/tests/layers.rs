@@ -55,20 +55,54 @@ fn is_mod_file(file: &Path) -> bool {
     )
 }
 
-/// The code of a file without its test module(s) and comments.
+/// The code of a file without comments and without its test modules (`#[cfg(test)] mod … {…}`,
+/// found by matching braces, wherever they stand in the file).
 fn code_of(text: &str) -> String {
-    let text = text.split("#[cfg(test)]").next().unwrap_or_default();
-    text.lines()
+    let code: String = text
+        .lines()
         .map(|line| {
-            let trimmed = line.trim_start();
-            if trimmed.starts_with("//") {
+            if line.trim_start().starts_with("//") {
                 ""
             } else {
                 line.split(" //").next().unwrap_or_default()
             }
         })
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code.as_str();
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + "#[cfg(test)]".len()..];
+        let item = after.trim_start();
+        let is_mod_block = item.starts_with("mod ")
+            && item
+                .find(['{', ';'])
+                .is_some_and(|i| item.as_bytes()[i] == b'{');
+        if !is_mod_block {
+            rest = after;
+            continue;
+        }
+        let open = item.find('{').unwrap_or(0);
+        let mut depth = 0usize;
+        let mut end = item.len();
+        for (i, c) in item[open..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = open + i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        rest = &item[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Expands one level of braces: `a::{b, c::d}` -> `a::b`, `a::c::d`.
@@ -103,46 +137,127 @@ fn split_top(s: &str) -> Vec<&str> {
     out.into_iter().filter(|p| !p.trim().is_empty()).collect()
 }
 
-/// Every path in `code` that starts with `crate`, `super` or `self`, braces of `use` lines
-/// expanded.
-fn paths_in(code: &str) -> Vec<String> {
+/// Whether `code[at..]` starts a word (not the middle of `reuse` or `a::b`).
+fn word_starts(code: &str, at: usize) -> bool {
+    at == 0 || {
+        let before = code.as_bytes()[at - 1];
+        !(before.is_ascii_alphanumeric() || before == b'_' || before == b':')
+    }
+}
+
+/// The `use` statements of `code`, braces expanded, with the name each binds (`None` for a
+/// glob).
+fn use_statements(code: &str) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
-    // `use` statements first (they may span lines and hold braces).
-    let mut rest = code;
-    while let Some(at) = rest.find("use ") {
-        let stmt_start = at + 4;
-        let Some(end) = rest[stmt_start..].find(';') else {
+    let mut from = 0;
+    while let Some(at) = code[from..].find("use ") {
+        let start = from + at;
+        from = start + 4;
+        if !word_starts(code, start) {
+            continue;
+        }
+        let Some(end) = code[from..].find(';') else {
             break;
         };
-        let stmt: String = rest[stmt_start..stmt_start + end]
+        let stmt: String = code[from..from + end]
             .split_whitespace()
             .collect::<Vec<_>>()
-            .join(" ");
-        let stmt = stmt.replace(":: ", "::").replace(" ::", "::");
-        out.extend(expand(&stmt));
-        rest = &rest[stmt_start + end..];
+            .join(" ")
+            .replace(":: ", "::")
+            .replace(" ::", "::");
+        for path in expand(&stmt) {
+            let (path, alias) = match path.split_once(" as ") {
+                Some((p, a)) => (p.trim().to_owned(), Some(a.trim().to_owned())),
+                None => (path, None),
+            };
+            let (path, name) = match path.strip_suffix("::self") {
+                Some(module) => {
+                    let name = module.rsplit("::").next().map(str::to_owned);
+                    (module.to_owned(), alias.or(name))
+                }
+                None if path.ends_with('*') => (path.trim_end_matches("::*").to_owned(), None),
+                None => {
+                    let name = path.rsplit("::").next().map(str::to_owned);
+                    (path.clone(), alias.or(name))
+                }
+            };
+            out.push((path, name));
+        }
+        from += end;
     }
-    // Paths written inline in the code (`crate::members::get(..)`).
-    let bytes = code.as_bytes();
-    for root in ["crate::", "super::", "self::"] {
-        let mut from = 0;
-        while let Some(at) = code[from..].find(root) {
-            let start = from + at;
-            from = start + root.len();
-            let preceded = start > 0
-                && (bytes[start - 1].is_ascii_alphanumeric()
-                    || bytes[start - 1] == b'_'
-                    || bytes[start - 1] == b':');
-            if preceded {
-                continue;
-            }
-            let end = code[start..]
-                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-                .map_or(code.len(), |e| start + e);
-            out.push(code[start..end].trim_end_matches(':').to_owned());
+    out
+}
+
+/// The child modules `code` declares (`mod name;` or `mod name { … }`).
+fn children(code: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = code[from..].find("mod ") {
+        let start = from + at;
+        from = start + 4;
+        if !word_starts(code, start) {
+            continue;
+        }
+        let name: String = code[from..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !name.is_empty() {
+            out.push(name);
         }
     }
-    out.retain(|p| p.starts_with("crate") || p.starts_with("super") || p.starts_with("self"));
+    out
+}
+
+/// Every path in `code` that names a module of the crate, written from `crate`, `super` or
+/// `self`, through a name a `use` bound, or from a child module's name, braces of `use` lines
+/// expanded; each starts with `crate`, `super` or `self`.
+fn paths_in(code: &str) -> Vec<String> {
+    let kids = children(code);
+    let relative = |path: &str| -> Option<String> {
+        let first = path.split("::").next().unwrap_or_default();
+        if matches!(first, "crate" | "super" | "self") {
+            Some(path.to_owned())
+        } else if kids.iter().any(|k| k == first) {
+            Some(format!("self::{path}"))
+        } else {
+            None // another crate, or a type's associated item
+        }
+    };
+    let mut out = Vec::new();
+    let mut bound: BTreeMap<String, String> = BTreeMap::new();
+    for (path, name) in use_statements(code) {
+        let Some(path) = relative(&path) else {
+            continue;
+        };
+        if let Some(name) = name {
+            bound.insert(name, path.clone());
+        }
+        out.push(path);
+    }
+    // Paths written inline in the code (`crate::members::get(..)`, `workshops::series::x`).
+    let bytes = code.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if !(c.is_ascii_alphabetic() || c == b'_') || !word_starts(code, i) {
+            i += 1;
+            continue;
+        }
+        let end = code[i..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .map_or(code.len(), |e| i + e);
+        let path = code[i..end].trim_end_matches(':');
+        i = end.max(i + 1);
+        let Some((first, rest)) = path.split_once("::") else {
+            continue;
+        };
+        let resolved = match bound.get(first) {
+            Some(target) => Some(format!("{target}::{rest}")),
+            None => relative(path),
+        };
+        out.extend(resolved);
+    }
     out
 }
 
@@ -151,8 +266,13 @@ fn load(src: &Path) -> Crate {
     rust_files(src, &mut list);
     let mut files = BTreeMap::new();
     let mut reexports = BTreeMap::new();
+    let has_lib = src.join("lib.rs").exists();
     for file in &list {
-        let module = module_of(src, file);
+        let mut module = module_of(src, file);
+        if has_lib && file == &src.join("main.rs") {
+            // A binary beside the library: a root of its own, not the library's.
+            module = vec!["<main>".to_owned()];
+        }
         let text = std::fs::read_to_string(file).unwrap();
         if is_mod_file(file) {
             for path in paths_of_reexports(&code_of(&text)) {
@@ -417,4 +537,36 @@ fn the_checker_sees_a_loop_through_a_reexport_and_an_inline_path() {
     // Without the inline path back, there is no loop.
     write("a/store.rs", "use crate::leaf::x;\npub fn get() {}\n");
     assert_eq!(loops_of(src), Vec::<String>::new());
+}
+
+#[test]
+fn the_checker_follows_aliases_child_modules_and_code_after_a_test_module() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path();
+    let write = |path: &str, text: &str| {
+        let path = src.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("lib.rs", "pub mod a;\npub mod b;\n");
+    write("main.rs", "fn main() { guildhall::run(); }\n");
+    // a::x reaches b through an alias; b::y reaches back through the parent's child name,
+    // written after a test module in the middle of the file.
+    write("a/mod.rs", "pub mod x;\n");
+    write("a/x.rs", "use crate::b;\npub fn f() { b::y::g(); }\n");
+    write("b/mod.rs", "pub mod y;\npub mod z;\n");
+    write(
+        "b/y.rs",
+        "#[cfg(test)]\nmod tests {\n    fn t() {}\n}\n\npub fn g() { super::z::h(); }\n",
+    );
+    write(
+        "b/z.rs",
+        "use crate::a::x as ax;\npub fn h() { ax::f(); }\n",
+    );
+    let problems = loops_of(src);
+    assert_eq!(
+        problems,
+        ["files a::x <-> b::y <-> b::z", "modules a <-> b"],
+        "{problems:?}"
+    );
 }

@@ -5,20 +5,28 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::error::CommandError;
-use crate::services::DataChanged;
+use crate::services::WindowMessage;
 use crate::state::AppState;
 
-/// Sends the window labelled `window` a [`DataChanged`] over `on_change` after every commit
-/// that changed data (by this window, another one, the CLI or a service), at most a quarter of
-/// a second late. Calling it again for the same window (a reloaded page) replaces its earlier
-/// channel.
+/// Sends the window labelled `window` its [`WindowMessage`]s over `on_message`: which domains
+/// changed after every commit (by this window, another one, the CLI or a service), at most a
+/// quarter of a second late, and a request to confirm closing. Calling it again for the same
+/// window (a reloaded page) replaces its earlier channel.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn watch_changes(
     state: State<'_, AppState>,
     window: String,
-    on_change: Channel<DataChanged>,
+    on_message: Channel<WindowMessage>,
 ) -> Result<(), CommandError> {
-    state.services()?.live().subscribe(window, on_change);
+    state.services()?.live().subscribe(window, on_message);
     Ok(())
+}
+
+/// The window says whether one of its editors holds unsaved changes (closing it then asks
+/// first). Said again after a close request, it also tells the app the window is answering.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_unsaved(state: State<'_, AppState>, unsaved: bool) {
+    state.set_unsaved(unsaved);
 }

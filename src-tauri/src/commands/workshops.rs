@@ -140,7 +140,7 @@ pub struct TimeZones {
 #[specta::specta]
 pub fn time_zones(state: State<'_, AppState>) -> TimeZones {
     let local = match state.core() {
-        Ok(core) => time::zone_name(core.clock.time_zone()),
+        Ok(core) => time::zone_name(&core.clock.time_zone()),
         Err(_) => time::zone_name(&jiff::tz::TimeZone::system()),
     };
     TimeZones {

@@ -15,12 +15,17 @@ export const commands = {
 	/**  Quits Guildhall (Ctrl+Q), as closing its window does: the services stop first. */
 	quitApp: () => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("quit_app")),
 	/**
-	 *  Sends the window labelled `window` a [`DataChanged`] over `on_change` after every commit
-	 *  that changed data (by this window, another one, the CLI or a service), at most a quarter of
-	 *  a second late. Calling it again for the same window (a reloaded page) replaces its earlier
-	 *  channel.
+	 *  Sends the window labelled `window` its [`WindowMessage`]s over `on_message`: which domains
+	 *  changed after every commit (by this window, another one, the CLI or a service), at most a
+	 *  quarter of a second late, and a request to confirm closing. Calling it again for the same
+	 *  window (a reloaded page) replaces its earlier channel.
 	 */
-	watchChanges: (window: string, onChange: Channel<DataChanged>) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("watch_changes", { window, onChange })),
+	watchChanges: (window: string, onMessage: Channel<WindowMessage>) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("watch_changes", { window, onMessage })),
+	/**
+	 *  The window says whether one of its editors holds unsaved changes (closing it then asks
+	 *  first). Said again after a close request, it also tells the app the window is answering.
+	 */
+	setUnsaved: (unsaved: boolean) => __TAURI_INVOKE<void>("set_unsaved", { unsaved }),
 	listMembers: (query: MemberQuery_Deserialize) => typedError<MemberList_Serialize, CommandError_Serialize>(__TAURI_INVOKE("list_members", { query })),
 	/**  How many members there are, active and archived (asked after a write, not per keystroke). */
 	memberCounts: () => typedError<MemberCounts, CommandError_Serialize>(__TAURI_INVOKE("member_counts")),
@@ -239,14 +244,6 @@ export type ConsentOutcome_Serialize = {
 	emailConsent: boolean,
 	consentOn: string | null,
 	unsubscribedAt: string | null,
-};
-
-/**
- *  What a window is told when data it may show changed (by it, another window, the CLI, a
- *  service): the domains to reload.
- */
-export type DataChanged = {
-	domains: Domain[],
 };
 
 export type DemoStatus = {
@@ -850,6 +847,19 @@ export type TimeZones = {
 	/**  Every IANA zone name the tz database knows, sorted. */
 	all: string[],
 };
+
+/**  What the app tells a window of its own accord. */
+export type WindowMessage = 
+/**
+ *  Data the window may show changed (by it, another window, the CLI, a service): the
+ *  domains to reload.
+ */
+{ kind: "dataChanged"; domains: Domain[] } | 
+/**
+ *  The organizer asked to close the window while an editor holds unsaved changes: the
+ *  window asks them, and quits if they agree.
+ */
+{ kind: "closeRequested" };
 
 export type Workshop = Workshop_Serialize | Workshop_Deserialize;
 

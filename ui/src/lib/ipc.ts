@@ -28,7 +28,7 @@ export type OccurrenceException = b.OccurrenceException_Serialize;
 export type CalendarScope = b.CalendarScope;
 export type CalendarImportReport = b.CalendarImportReport;
 export type {
-  DataChanged,
+  WindowMessage,
   Domain,
   DemoStatus,
   ExceptionKind,
@@ -86,12 +86,15 @@ function windowLabel(): string {
 
 export const api = {
   appInfo: () => call(commands.appInfo()),
-  /** Tells `onChange` which domains changed after every commit, whoever made it. */
-  watchChanges: (onChange: (change: b.DataChanged) => void) => {
-    const channel = new Channel<b.DataChanged>();
-    channel.onmessage = onChange;
+  /** Hands `onMessage` what the app tells this window: which domains changed after every
+   * commit (whoever made it), and requests to confirm closing. */
+  watchChanges: (onMessage: (message: b.WindowMessage) => void) => {
+    const channel = new Channel<b.WindowMessage>();
+    channel.onmessage = onMessage;
     return call(commands.watchChanges(windowLabel(), channel));
   },
+  /** Whether an editor holds unsaved changes (closing the window then asks first). */
+  setUnsaved: (unsaved: boolean) => commands.setUnsaved(unsaved),
   openLink: (url: string) => call(commands.openLink(url)),
   quitApp: () => call(commands.quitApp()),
   listMembers: (query: MemberQuery) => call(commands.listMembers(query)),

@@ -1,3 +1,5 @@
+import { SvelteSet } from 'svelte/reactivity';
+
 // One guard against losing typed changes, used by every editor: the editor reports whether
 // its form differs from what it opened with, and whatever would replace or close the form
 // (another member, Close, Esc, New) goes through `unlessUnsaved`, which asks first.
@@ -38,10 +40,9 @@ export class UnsavedGuard {
   }
 }
 
-// The guards of the editors on screen, so that leaving the screen or quitting asks too.
-// Bookkeeping only: nothing renders from it.
-// eslint-disable-next-line svelte/prefer-svelte-reactivity
-const mounted = new Set<UnsavedGuard>();
+// The guards of the editors on screen, so that leaving the screen, quitting or closing the
+// window asks too. Reactive: the app shell tells the backend whenever `anyUnsaved()` changes.
+const mounted = new SvelteSet<UnsavedGuard>();
 
 /** Counts `guard` while its screen is mounted; returns the function that stops counting it
  * (return it from `onMount`). */

@@ -85,7 +85,7 @@ fn zone_of(event: &ReadEvent, clock: &Clock) -> String {
     match &event.start {
         EventTime::Zoned { zone, .. } => zone.clone(),
         EventTime::Utc(_) if event.rrule.is_some() => "UTC".to_owned(),
-        _ => zone_name(clock.time_zone()),
+        _ => zone_name(&clock.time_zone()),
     }
 }
 

@@ -26,7 +26,7 @@ pub fn watch(
                 Ok(changed) if !changed.is_empty() => on_change(&changed),
                 Ok(_) => {}
                 // A busy or briefly locked file: look again next time.
-                Err(error) => tracing::warn!(%error, "could not read the change feed"),
+                Err(error) => tracing::warn!(kind = error.kind(), "could not read the change feed"),
             }
         }
     })

@@ -86,7 +86,12 @@ impl MemberImports {
                         committed = r.committed,
                         "member import done"
                     ),
-                    Err(error) => tracing::info!(%error, "member import not committed"),
+                    Err(error) => match error {
+                        CoreError::InvalidFile { line, .. } => {
+                            tracing::info!(?line, "member import refused the file")
+                        }
+                        other => tracing::info!(kind = other.kind(), "member import not committed"),
+                    },
                 }
                 // The caller may have gone (a closed window): the result still counts.
                 let _ = reply.send(result);

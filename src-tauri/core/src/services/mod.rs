@@ -203,9 +203,16 @@ impl Service {
     }
 }
 
-/// The services one app (or one CLI run) started, stopped together.
+/// The services one app (or one CLI run) started, stopped together; dropped, they are stopped
+/// too (a start that failed halfway leaves no thread behind).
 #[derive(Debug, Default)]
 pub struct Services(Mutex<Vec<Service>>);
+
+impl Drop for Services {
+    fn drop(&mut self) {
+        self.stop_all(Duration::from_secs(10));
+    }
+}
 
 impl Services {
     pub fn add(&self, service: Service) {

@@ -8,10 +8,10 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Span};
 
 use super::lines::{invalid, ComponentLines};
+use super::model::{EventTime, Person, ReadEvent, ReadStatus};
 use super::text::{param, unescape_text, value};
 use super::values::{parse_duration, parse_time, BadValue, Duration, RawTime};
 use super::zones::Zones;
-use super::{EventTime, Person, ReadEvent, ReadStatus};
 use crate::Result;
 
 pub(super) fn read_event(

@@ -14,9 +14,9 @@ use jiff::civil::DateTime;
 
 use super::custom_zone::CustomZone;
 use super::lines::{invalid, ComponentLines};
+use super::model::EventTime;
 use super::text::value;
 use super::windows_zones::iana_for_windows;
-use super::EventTime;
 use crate::Result;
 
 #[derive(Debug, Clone)]

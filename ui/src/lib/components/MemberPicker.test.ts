@@ -55,4 +55,28 @@ describe('MemberPicker', () => {
     expect((box as HTMLInputElement).value).toBe('');
     expect(screen.queryAllByTestId('member-match')).toHaveLength(0);
   });
+
+  it('does not pick a match for the text before the last keystroke', async () => {
+    const answers: Record<string, (value: unknown) => void> = {};
+    mockIPC((cmd, args) => {
+      if (cmd !== 'list_members') return;
+      const text = (args as { query: { text: string } }).query.text;
+      if (text === 'ad') return { members: [member('mem_2', 'Adam Smith')], total: 1 };
+      return new Promise((resolve) => (answers[text] = resolve));
+    });
+    const onpick = vi.fn();
+    render(MemberPicker, { id: 'p', label: 'Member', onpick });
+    const box = screen.getByLabelText('Member');
+    await fireEvent.input(box, { target: { value: 'ad' } });
+    await vi.waitFor(() => expect(screen.getByText('Adam Smith')).toBeTruthy());
+    // One more letter and Enter at once: the list still shows the answer for "ad".
+    await fireEvent.input(box, { target: { value: 'ada' } });
+    await fireEvent.keyDown(box, { key: 'Enter' });
+    expect(onpick).not.toHaveBeenCalled();
+    await vi.waitFor(() => expect(answers['ada']).toBeDefined());
+    answers['ada']({ members: [member('mem_1', 'Ada Lovelace')], total: 1 });
+    await vi.waitFor(() => expect(screen.getByText('Ada Lovelace')).toBeTruthy());
+    await fireEvent.keyDown(box, { key: 'Enter' });
+    expect(onpick).toHaveBeenCalledWith(expect.objectContaining({ id: 'mem_1' }));
+  });
 });

@@ -156,7 +156,7 @@ describe('MembersView', () => {
     // Renamed elsewhere: the list and the untouched editor follow.
     name = 'Ada King';
     updatedAt = '2026-01-02T00:00:00Z';
-    deliver({ domains: ['members'] });
+    deliver({ kind: 'dataChanged', domains: ['members'] });
     await vi.waitFor(() => expect(field().value).toBe('Ada King'));
     await vi.waitFor(() => expect(screen.getByTestId('member-name').textContent).toBe('Ada King'));
     expect(screen.queryByTestId('changed-elsewhere')).toBeNull();
@@ -165,12 +165,59 @@ describe('MembersView', () => {
     await fireEvent.input(field(), { target: { value: 'Ada, Countess of Lovelace' } });
     name = 'Augusta Ada King';
     updatedAt = '2026-01-03T00:00:00Z';
-    deliver({ domains: ['members'] });
+    deliver({ kind: 'dataChanged', domains: ['members'] });
     await vi.waitFor(() => expect(screen.getByTestId('changed-elsewhere')).toBeTruthy());
     expect(field().value).toBe('Ada, Countess of Lovelace');
     expect(screen.getByTestId('member-name').textContent).toBe('Augusta Ada King');
     // A change to the workshops is none of this screen's business.
-    deliver({ domains: ['workshops'] });
+    deliver({ kind: 'dataChanged', domains: ['workshops'] });
     expect(field().value).toBe('Ada, Countess of Lovelace');
+  });
+
+  it('keeps what was typed when a change arrives while a save is on its way and then fails', async () => {
+    vi.useRealTimers();
+    let name = 'Ada Lovelace';
+    const ada = () => ({
+      id: 'mem_1',
+      name,
+      email: null,
+      phone: null,
+      practiceLevel: 'newcomer',
+      roles: ['member'],
+      tags: [],
+      emailConsent: false,
+      consentOn: null,
+      unsubscribedAt: null,
+      joinedOn: null,
+      source: 'manual',
+      profileUrl: null,
+      notes: '',
+      checkInCode: 'X',
+      createdAt: '2026-01-01T00:00:00Z',
+      updatedAt: '2026-01-01T00:00:00Z',
+      archivedAt: null,
+    });
+    let refuse: (error: unknown) => void = () => {};
+    mockIPC((cmd) => {
+      if (cmd === 'list_members') return { members: [ada()], total: 1 };
+      if (cmd === 'get_member') return ada();
+      if (cmd === 'member_counts') return { active: 1, archived: 0 };
+      if (cmd === 'demo_status') return { demoMembers: 0, ownMembers: 1 };
+      if (cmd === 'update_member') return new Promise((_, reject) => (refuse = reject));
+    });
+    render(MembersView);
+    await fireEvent.click(await screen.findByText('Ada Lovelace'));
+    const field = () => screen.getByLabelText(/Name/) as HTMLInputElement;
+    await vi.waitFor(() => expect(field().value).toBe('Ada Lovelace'));
+    await fireEvent.input(field(), { target: { value: 'Typed here' } });
+    await fireEvent.click(screen.getByTestId('save-member'));
+    // The save is on its way; meanwhile the member changes elsewhere (same second).
+    name = 'Renamed there';
+    deliver({ kind: 'dataChanged', domains: ['members'] });
+    await vi.waitFor(() => expect(screen.getByTestId('changed-elsewhere')).toBeTruthy());
+    expect(field().value).toBe('Typed here');
+    refuse({ kind: 'validation', field: 'name', message: 'Not that name.' });
+    await vi.waitFor(() => expect(screen.getByText('Not that name.')).toBeTruthy());
+    expect(field().value).toBe('Typed here');
   });
 });

@@ -10,7 +10,7 @@ use std::io::Write;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::{split_name, write_error, ListWriter};
+use super::list::{split_name, write_error, ListWriter};
 use crate::error::{CoreError, Result};
 use crate::members::model::Member;
 use crate::members::store::{member_from_row, SELECT_MEMBER};

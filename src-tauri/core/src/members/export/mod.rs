@@ -10,6 +10,7 @@
 //! needs no more memory than one member.
 
 mod csv;
+mod list;
 mod vcard;
 
 use std::io::Write;
@@ -19,10 +20,12 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Member, PracticeLevel, Role};
 use super::store::{member_from_row, SELECT_MEMBER};
-use crate::error::{CoreError, Result};
+use crate::error::Result;
 use crate::tags::normalize_tags;
 
 pub use self::csv::{all_members_csv, neutralise_formula, ALL_MEMBERS_HEADER};
+pub use self::list::split_name;
+use self::list::{write_error, ListWriter};
 
 /// Who a mailing list is for. A member matches when it has ANY of `tags` (no tags: no tag
 /// filter), AND the `role` if one is given, AND the `level` if one is given.
@@ -113,12 +116,6 @@ pub fn mailing_list(
     Ok(count)
 }
 
-/// One mailing-list format: told about each member in order, then finished.
-trait ListWriter {
-    fn member(&mut self, member: &Member) -> Result<()>;
-    fn finish(&mut self) -> Result<()>;
-}
-
 /// `a@example.org, b@example.org` and a final newline (nothing at all for no one).
 struct PlainList<'a> {
     out: &'a mut dyn Write,
@@ -141,20 +138,5 @@ impl ListWriter for PlainList<'_> {
             self.out.write_all(b"\n").map_err(write_error)?;
         }
         self.out.flush().map_err(write_error)
-    }
-}
-
-/// Splits a name for tools that want first and last names apart: at the LAST space, so
-/// "Zoë van der Berg" is first "Zoë van der", last "Berg", and a single word is a first name
-/// with an empty last name. A guess that is right for most names people type and never loses a
-/// character (first + " " + last is the name again); the full name is always exported beside it.
-pub fn split_name(name: &str) -> (&str, &str) {
-    name.rsplit_once(' ').unwrap_or((name, ""))
-}
-
-fn write_error(source: std::io::Error) -> CoreError {
-    CoreError::Io {
-        context: "could not write the export".into(),
-        source,
     }
 }

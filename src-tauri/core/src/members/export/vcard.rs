@@ -7,7 +7,7 @@
 
 use std::io::Write;
 
-use super::{split_name, write_error, ListWriter};
+use super::list::{split_name, write_error, ListWriter};
 use crate::error::Result;
 use crate::members::model::Member;
 
