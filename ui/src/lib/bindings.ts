@@ -184,7 +184,8 @@ export type CommandError_Deserialize =
 { kind: "notFound"; message: string } | 
 /**
  *  A file the organizer asked for could not be written (a read-only folder, a full disk):
- *  the UI says so and offers to choose another place; nothing else is wrong.
+ *  the UI says which file and why; the database is fine (this used to be reported as
+ *  "database unavailable").
  */
 { kind: "fileNotWritten"; message: string; path: string } | 
 /**
@@ -213,7 +214,8 @@ export type CommandError_Serialize =
 { kind: "notFound"; message: string } | 
 /**
  *  A file the organizer asked for could not be written (a read-only folder, a full disk):
- *  the UI says so and offers to choose another place; nothing else is wrong.
+ *  the UI says which file and why; the database is fine (this used to be reported as
+ *  "database unavailable").
  */
 { kind: "fileNotWritten"; message: string; path: string } | 
 /**
