@@ -98,6 +98,8 @@ def test_a_note_shows_above_the_workshop_dialog_and_focus_has_a_place(launch):
     app: Guildhall = launch()
     app.click('[data-testid="nav-schedule"]')
     app.click('[data-testid="new-workshop"]')
+    # The dialog opens on its first field, ready to type.
+    app.wait(lambda _: app.driver.execute_script("return document.activeElement.id") == "workshop-title")
     app.fill("#workshop-title", "Pairing night")
     app.click('[data-testid="save-workshop"]')
     toast = app.wait_text("dialog[open] [data-testid='toast']", "Created “Pairing night”")
