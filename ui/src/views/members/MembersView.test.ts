@@ -5,6 +5,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import Toast from '../../lib/components/Toast.svelte';
 import { deliver } from '../../lib/live';
+import { aMember } from '../../test-fixtures';
 import MembersView from './MembersView.svelte';
 
 type Query = { text: string; includeArchived: boolean };
@@ -18,25 +19,7 @@ function backend(members: { id: string; name: string }[]) {
       queries.push(query);
       const found = members
         .filter((m) => m.name.toLowerCase().includes(query.text.toLowerCase()))
-        .map((m) => ({
-          ...m,
-          email: null,
-          phone: null,
-          practiceLevel: 'newcomer',
-          roles: ['member'],
-          tags: [],
-          emailConsent: false,
-          consentOn: null,
-          unsubscribedAt: null,
-          joinedOn: null,
-          source: 'manual',
-          profileUrl: null,
-          notes: '',
-          checkInCode: 'X',
-          createdAt: '2026-01-01T00:00:00Z',
-          updatedAt: '2026-01-01T00:00:00Z',
-          archivedAt: null,
-        }));
+        .map((m) => aMember(m));
       return { members: found, total: found.length };
     }
     if (cmd === 'member_counts') return { active: members.length, archived: 0 };
@@ -122,26 +105,7 @@ describe('MembersView', () => {
     vi.useRealTimers();
     let name = 'Ada Lovelace';
     let updatedAt = '2026-01-01T00:00:00Z';
-    const ada = () => ({
-      id: 'mem_1',
-      name,
-      email: null,
-      phone: null,
-      practiceLevel: 'newcomer',
-      roles: ['member'],
-      tags: [],
-      emailConsent: false,
-      consentOn: null,
-      unsubscribedAt: null,
-      joinedOn: null,
-      source: 'manual',
-      profileUrl: null,
-      notes: '',
-      checkInCode: 'X',
-      createdAt: '2026-01-01T00:00:00Z',
-      updatedAt,
-      archivedAt: null,
-    });
+    const ada = () => aMember({ name, updatedAt });
     mockIPC((cmd) => {
       if (cmd === 'list_members') return { members: [ada()], total: 1 };
       if (cmd === 'get_member') return ada();
@@ -177,26 +141,7 @@ describe('MembersView', () => {
   it('keeps what was typed when a change arrives while a save is on its way and then fails', async () => {
     vi.useRealTimers();
     let name = 'Ada Lovelace';
-    const ada = () => ({
-      id: 'mem_1',
-      name,
-      email: null,
-      phone: null,
-      practiceLevel: 'newcomer',
-      roles: ['member'],
-      tags: [],
-      emailConsent: false,
-      consentOn: null,
-      unsubscribedAt: null,
-      joinedOn: null,
-      source: 'manual',
-      profileUrl: null,
-      notes: '',
-      checkInCode: 'X',
-      createdAt: '2026-01-01T00:00:00Z',
-      updatedAt: '2026-01-01T00:00:00Z',
-      archivedAt: null,
-    });
+    const ada = () => aMember({ name });
     let refuse: (error: unknown) => void = () => {};
     mockIPC((cmd) => {
       if (cmd === 'list_members') return { members: [ada()], total: 1 };

@@ -5,33 +5,12 @@ import userEvent from '@testing-library/user-event';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Occurrence, Workshop } from '../../lib/ipc';
+import { aWorkshop } from '../../test-fixtures';
 import SeriesDates from './SeriesDates.svelte';
 
 afterEach(() => clearMocks());
 
-const workshop: Workshop = {
-  id: 'wks_1',
-  title: 'Study group',
-  description: '',
-  status: 'scheduled',
-  timeZone: 'Europe/Berlin',
-  venue: null,
-  onlineUrl: null,
-  capacity: null,
-  facilitators: [],
-  tags: [],
-  sessions: [
-    {
-      id: 'ses_1',
-      title: '',
-      start: '2027-03-09T17:30:00Z',
-      end: '2027-03-09T19:00:00Z',
-      startLocal: '2027-03-09T18:30',
-      endLocal: '2027-03-09T20:00',
-      allDay: false,
-      icalUid: 'a@guildhall',
-    },
-  ],
+const workshop: Workshop = aWorkshop({
   series: {
     rule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=3',
     summary: 'Every week on Tuesday, 3 times',
@@ -46,11 +25,7 @@ const workshop: Workshop = {
       end: null,
     },
   ],
-  icalUid: 'w@guildhall',
-  icalSequence: 1,
-  createdAt: '2026-11-26T10:00:00Z',
-  updatedAt: '2026-11-26T10:00:00Z',
-};
+});
 
 function occurrence(start: string, local: string): Occurrence {
   return {

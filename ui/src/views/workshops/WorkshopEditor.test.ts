@@ -5,13 +5,14 @@ import userEvent from '@testing-library/user-event';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Workshop } from '../../lib/ipc';
+import { aWorkshop } from '../../test-fixtures';
 import WorkshopEditor from './WorkshopEditor.svelte';
 
 afterEach(() => clearMocks());
 
-function renderEditor() {
-  const props = {
-    workshop: null,
+function editorProps(workshop: Workshop | null = null) {
+  return {
+    workshop,
     date: '2027-03-16',
     localZone: 'Europe/Berlin',
     zones: ['Europe/Berlin', 'Asia/Kolkata'],
@@ -23,6 +24,10 @@ function renderEditor() {
     ondelete: vi.fn(),
     onexport: vi.fn(),
   };
+}
+
+function renderEditor() {
+  const props = editorProps();
   render(WorkshopEditor, { props });
   return props;
 }
@@ -91,49 +96,8 @@ describe('WorkshopEditor', () => {
 
   it('follows the workshop when it changes elsewhere, unless something is typed', async () => {
     mockIPC(() => undefined);
-    const planned: Workshop = {
-      id: 'wks_1',
-      title: 'Study group',
-      description: '',
-      status: 'scheduled',
-      timeZone: 'Europe/Berlin',
-      venue: null,
-      onlineUrl: null,
-      capacity: null,
-      facilitators: [],
-      tags: [],
-      sessions: [
-        {
-          id: 'ses_1',
-          title: '',
-          start: '2027-03-09T17:30:00Z',
-          end: '2027-03-09T19:00:00Z',
-          startLocal: '2027-03-09T18:30',
-          endLocal: '2027-03-09T20:00',
-          allDay: false,
-          icalUid: 'a@guildhall',
-        },
-      ],
-      series: null,
-      exceptions: [],
-      icalUid: 'w@guildhall',
-      icalSequence: 1,
-      createdAt: '2026-11-26T10:00:00Z',
-      updatedAt: '2026-11-26T10:00:00Z',
-    };
-    const props = {
-      workshop: planned,
-      date: '2027-03-09',
-      localZone: 'Europe/Berlin',
-      zones: ['Europe/Berlin'],
-      onsaved: vi.fn(),
-      onchanged: vi.fn(),
-      oncancel: vi.fn(),
-      onduplicate: vi.fn(),
-      oncancelworkshop: vi.fn(),
-      ondelete: vi.fn(),
-      onexport: vi.fn(),
-    };
+    const planned = aWorkshop();
+    const props = editorProps(planned);
     const { rerender } = render(WorkshopEditor, { props });
     const title = () => screen.getByLabelText(/Title/) as HTMLInputElement;
     expect(title().value).toBe('Study group');
