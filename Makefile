@@ -130,6 +130,7 @@ bench: system-deps python-deps interop-js-deps
 	$(VENV)/bin/python benches/import_bench.py target/release/guildhall 100000
 	cargo bench -p guildhall-core --bench search
 	cargo bench -p guildhall-core --bench change_feed
+	cargo bench -p guildhall-core --bench calendar_upcoming
 	cargo build --release -p guildhall-core --example calendar_bench
 	$(VENV)/bin/python benches/calendar_bench.py target/release/examples/calendar_bench 10000
 

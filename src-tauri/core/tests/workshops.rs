@@ -578,3 +578,74 @@ fn skipped_dates_follow_the_series_when_its_time_changes() {
         ]
     );
 }
+
+#[test]
+fn the_next_date_of_a_workshop_skips_what_was_skipped_and_sees_what_was_moved() {
+    let (_dir, ctx) = common::open();
+    let upcoming = |from: &str| -> Vec<(String, String)> {
+        ctx.read(|c| workshops::schedule::upcoming(c, from.parse().unwrap()))
+            .unwrap()
+            .into_iter()
+            .map(|(id, at)| (id, at.to_string()))
+            .collect()
+    };
+    // Daily 18:30-20:00 Berlin from Monday 1 March 2027, ten times.
+    let mut daily = input(
+        "Daily kata",
+        vec![session("", "2027-03-01T18:30", "2027-03-01T20:00")],
+    );
+    daily.series = Some(SeriesInput {
+        frequency: Frequency::Daily,
+        interval: 1,
+        until: None,
+        count: Some(10),
+        rule: None,
+    });
+    let series = create(&ctx, &daily);
+    let sid = series.sessions[0].id.clone();
+    let once = create(
+        &ctx,
+        &input(
+            "One evening",
+            vec![session("", "2027-03-04T19:00", "2027-03-04T21:00")],
+        ),
+    );
+
+    // Under way at 19:00 on the 2nd: that date still counts.
+    assert_eq!(
+        upcoming("2027-03-02T18:00:00Z"),
+        [
+            (series.id.clone(), "2027-03-02T17:30:00Z".into()),
+            (once.id.clone(), "2027-03-04T18:00:00Z".into())
+        ]
+    );
+    // Skip the 3rd and the 4th, move the 5th to the morning of the 6th: from the 3rd on, the
+    // next date is the moved one's, after the one-off.
+    for day in ["2027-03-03T17:30:00Z", "2027-03-04T17:30:00Z"] {
+        ctx.write(|tx| workshops::skip_occurrence(tx, &sid, day, &ctx.clock))
+            .unwrap();
+    }
+    ctx.write(|tx| {
+        workshops::move_occurrence(
+            tx,
+            &sid,
+            "2027-03-05T17:30:00Z",
+            "2027-03-06T09:00",
+            "2027-03-06T10:00",
+            &ctx.clock,
+        )
+    })
+    .unwrap();
+    assert_eq!(
+        upcoming("2027-03-03T00:00:00Z"),
+        [
+            (once.id.clone(), "2027-03-04T18:00:00Z".into()),
+            (series.id.clone(), "2027-03-06T08:00:00Z".into())
+        ]
+    );
+    // After the last of the ten dates: nothing is upcoming.
+    assert_eq!(
+        upcoming("2027-03-11T00:00:00Z"),
+        Vec::<(String, String)>::new()
+    );
+}

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp, ToSpan};
+use jiff::{Timestamp, ToSpan};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
@@ -62,19 +62,11 @@ fn workshop_ids(conn: &Connection, scope: &CalendarScope, now: Timestamp) -> Res
             workshops::facilitated_by(conn, member_id)?
         }
         CalendarScope::All => workshops::in_order_of_first_date(conn)?,
-        CalendarScope::Upcoming => {
-            let until = now
-                .checked_add(SignedDuration::from_hours(24 * 366 * 10))
-                .unwrap_or(now);
-            // In order of their next date (the schedule is in order of start).
-            let mut ids: Vec<String> = Vec::new();
-            for o in workshops::schedule(conn, now, until)? {
-                if !ids.contains(&o.workshop_id) {
-                    ids.push(o.workshop_id);
-                }
-            }
-            ids
-        }
+        // In order of their next date; linear in the workshops (schedule::upcoming).
+        CalendarScope::Upcoming => workshops::schedule::upcoming(conn, now)?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect(),
     };
     Ok(ids)
 }

@@ -115,6 +115,89 @@ pub fn workshop_occurrences(
     Ok(out)
 }
 
+/// The next date of each workshop that still has one from `from` on (an occurrence under way
+/// at `from` counts), in order of that date, then id: what "every upcoming workshop" exports.
+/// Linear in the workshops: each is read once, and a series is expanded only up to its next
+/// date, never over the years after it.
+pub fn upcoming(conn: &Connection, from: Timestamp) -> Result<Vec<(String, Timestamp)>> {
+    let ids: Vec<String> = conn
+        .prepare_cached(
+            "SELECT DISTINCT s.workshop_id FROM session s JOIN workshop w ON w.id = s.workshop_id
+             WHERE w.series_rule IS NULL AND s.ends_at > ?1
+             UNION
+             SELECT id FROM workshop WHERE series_rule IS NOT NULL",
+        )?
+        .query_map([stamp(from)], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(next) = next_start(&get(conn, &id)?, from)? {
+            out.push((id, next));
+        }
+    }
+    out.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+    Ok(out)
+}
+
+/// When `workshop` next takes place from `from` on: the earliest start among its one-off
+/// sessions, its series' dates (skipped and moved ones excepted) and its moved or added dates
+/// that end after `from`.
+pub fn next_start(workshop: &Workshop, from: Timestamp) -> Result<Option<Timestamp>> {
+    /// Dates asked of the rule at a time; more are asked only past a run of skipped ones.
+    const BATCH: u16 = 32;
+    let tz = zone(&workshop.time_zone)?;
+    let mut next: Option<Timestamp> = None;
+    let mut consider = |t: Timestamp| next = Some(next.map_or(t, |n| n.min(t)));
+    for session in &workshop.sessions {
+        let start = parse_stamp(&session.start)?;
+        let end = parse_stamp(&session.end)?;
+        let Some(series) = &workshop.series else {
+            if end > from {
+                consider(start);
+            }
+            continue;
+        };
+        let mine = || {
+            workshop
+                .exceptions
+                .iter()
+                .filter(|e| e.session_id == session.id)
+        };
+        for change in mine() {
+            if let (Some(s), Some(e)) = (&change.start, &change.end) {
+                if parse_stamp(e)? > from {
+                    consider(parse_stamp(s)?);
+                }
+            }
+        }
+        let changed: std::collections::HashSet<&str> =
+            mine().map(|e| e.occurrence_at.as_str()).collect();
+        let first = start.to_zoned(tz.clone()).datetime();
+        // An occurrence that started up to one session length before `from` is still on.
+        let mut after = from.checked_sub(end.duration_since(start)).unwrap_or(from);
+        loop {
+            let batch = series::starts_from(&series.rule, first, &tz, after, BATCH)?;
+            let found = batch.iter().find(|at| {
+                !changed.contains(stamp(**at).as_str())
+                    && occurrence_end(session, **at, &tz).is_ok_and(|e| e > from)
+            });
+            if let Some(at) = found {
+                consider(*at);
+                break;
+            }
+            match batch.last() {
+                Some(last) if batch.len() == usize::from(BATCH) => {
+                    after = last
+                        .checked_add(SignedDuration::from_secs(1))
+                        .unwrap_or(*last);
+                }
+                _ => break, // the series has ended
+            }
+        }
+    }
+    Ok(next)
+}
+
 /// Marks occurrences of different workshops at the same venue (compared without case, accents
 /// or extra spaces) whose times overlap. Cancelled workshops clash with nothing.
 fn mark_clashes(occurrences: &mut [Occurrence]) {

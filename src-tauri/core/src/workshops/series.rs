@@ -252,6 +252,26 @@ pub fn expand(
         .collect()
 }
 
+/// Up to `limit` starts the rule gives from `from` on (inclusive), in order: the next dates of
+/// a series without expanding the years after them.
+pub fn starts_from(
+    rule: &str,
+    first: DateTime,
+    tz: &TimeZone,
+    from: Timestamp,
+    limit: u16,
+) -> Result<Vec<Timestamp>> {
+    let set = rule_set(rule, first, tz)?.after(to_chrono(from)?);
+    set.all(limit)
+        .dates
+        .iter()
+        .map(|d| {
+            Timestamp::from_second(d.timestamp())
+                .map_err(|e| CoreError::invalid("series", e.to_string()))
+        })
+        .collect()
+}
+
 /// The key/value parts of an RRULE value.
 fn parts(rule: &str) -> Vec<(&str, &str)> {
     rule.split(';').filter_map(|p| p.split_once('=')).collect()
