@@ -67,9 +67,15 @@ pub fn typescript() -> specta_typescript::Typescript {
         .header("// Generated from the Rust commands by tauri-specta. Do not edit: run `make bindings`.\n// @ts-nocheck")
 }
 
-/// Registers the commands on a Tauri builder of any runtime (the mock runtime in tests).
+/// Registers the commands on a Tauri builder of any runtime (the mock runtime in tests). Each
+/// call is logged by name at debug level (`GUILDHALL_LOG=debug`): what a screen asks, and that
+/// an idle one asks nothing.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(specta_builder::<R>().invoke_handler())
+    let handler = specta_builder::<R>().invoke_handler();
+    builder.invoke_handler(move |invoke| {
+        tracing::debug!(command = invoke.message.command(), "called");
+        handler(invoke)
+    })
 }
 
 /// Whether the webview may show `url`: only the app's own pages, i.e. the embedded UI
