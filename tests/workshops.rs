@@ -103,14 +103,17 @@ fn calendar_files_go_out_and_come_back_in_through_the_dialogs() {
     let other = common::start();
     let path = other.ok("choose_calendar_file", json!({}));
     assert_eq!(path.as_str().unwrap(), file.display().to_string());
-    let preview = other.ok("preview_calendar_import", json!({ "path": path }));
+    let preview = other.ok(
+        "preview_calendar_import",
+        json!({ "path": path, "options": {} }),
+    );
     assert_eq!(
         (preview["events"].clone(), preview["created"].clone()),
         (json!(1), json!(1))
     );
-    let report = other.ok("import_calendar", json!({ "path": path }));
+    let report = other.ok("import_calendar", json!({ "path": path, "options": {} }));
     assert_eq!(report["created"], 1);
-    let again = other.ok("import_calendar", json!({ "path": path }));
+    let again = other.ok("import_calendar", json!({ "path": path, "options": {} }));
     assert_eq!(
         (again["created"].clone(), again["unchanged"].clone()),
         (json!(0), json!(1))
@@ -118,7 +121,7 @@ fn calendar_files_go_out_and_come_back_in_through_the_dialogs() {
 
     std::fs::write(&file, "BEGIN:VCALENDAR\r\nnonsense\r\n").unwrap();
     let err = other
-        .invoke("import_calendar", json!({ "path": path }))
+        .invoke("import_calendar", json!({ "path": path, "options": {} }))
         .unwrap_err();
     assert_eq!(err["kind"], "invalidFile");
     std::env::remove_var("GUILDHALL_DIALOG_SAVE_PATH");

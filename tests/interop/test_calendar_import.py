@@ -228,7 +228,7 @@ def test_import_then_export_keeps_texts_and_every_occurrence(guildhall_bin: Path
     data = tmp_path / "data"
     out = run(guildhall_bin, data, "import", "calendar", str(source))
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == f"imported {EVENTS} events: {EVENTS} new, 0 updated, 0 unchanged"
+    assert out.stdout.strip() == f"imported {EVENTS} events: {EVENTS} new, 0 updated, 0 unchanged, 0 skipped"
 
     ours = export(guildhall_bin, data)
     assert texts(ours) == texts(source.read_text())
@@ -242,7 +242,7 @@ def test_importing_the_same_file_again_changes_nothing(guildhall_bin: Path, sour
 
     out = run(guildhall_bin, data, "import", "calendar", str(source))
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == f"imported {EVENTS} events: 0 new, 0 updated, {EVENTS} unchanged"
+    assert out.stdout.strip() == f"imported {EVENTS} events: 0 new, 0 updated, {EVENTS} unchanged, 0 skipped"
     again = export(guildhall_bin, data)
     assert again.count("BEGIN:VEVENT") == first.count("BEGIN:VEVENT")
     assert without_stamps(again) == without_stamps(first)
@@ -252,7 +252,7 @@ def test_a_dry_run_writes_nothing(guildhall_bin: Path, source: Path, tmp_path: P
     data = tmp_path / "data"
     out = run(guildhall_bin, data, "import", "calendar", str(source), "--dry-run")
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == f"would import {EVENTS} events: {EVENTS} new, 0 updated, 0 unchanged"
+    assert out.stdout.strip() == f"would import {EVENTS} events: {EVENTS} new, 0 updated, 0 unchanged, 0 skipped"
     assert "BEGIN:VEVENT" not in export(guildhall_bin, data)
 
 

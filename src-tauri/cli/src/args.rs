@@ -55,6 +55,9 @@ pub enum Import {
         /// Check the file and print what would happen, without changing anything.
         #[arg(long)]
         dry_run: bool,
+        /// Import the good events and list the others, instead of importing nothing.
+        #[arg(long)]
+        skip_bad_events: bool,
     },
 }
 

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     match run::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("guildhall: {error}");
+            eprintln!("guildhall: {}", run::printable(&error.to_string()));
             ExitCode::FAILURE
         }
     }

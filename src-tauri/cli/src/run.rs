@@ -93,7 +93,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, CoreError> {
             eprintln!("exported {count} addresses");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import(Import::Calendar { file, dry_run }) => import_calendar(&db, &file, dry_run),
+        Command::Import(Import::Calendar {
+            file,
+            dry_run,
+            skip_bad_events,
+        }) => import_calendar(&db, &file, dry_run, skip_bad_events),
         Command::Export(Export::Calendar {
             file,
             workshop,
@@ -151,12 +155,18 @@ fn watch(db: &Context) -> Result<ExitCode, CoreError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn import_calendar(db: &Context, file: &Path, dry_run: bool) -> Result<ExitCode, CoreError> {
+fn import_calendar(
+    db: &Context,
+    file: &Path,
+    dry_run: bool,
+    skip_bad_events: bool,
+) -> Result<ExitCode, CoreError> {
     let bytes = read_file(file)?;
+    let options = calendar::import::CalendarImportOptions { skip_bad_events };
     let result = if dry_run {
-        calendar::import::preview(&db.db, &bytes, &db.clock)
+        calendar::import::preview(&db.db, &bytes, &db.clock, options)
     } else {
-        db.write(|tx| calendar::import::import(tx, &bytes, &db.clock))
+        calendar::import::import_file(&db.db, &bytes, &db.clock, options)
     };
     let report = match result {
         Ok(report) => report,
@@ -164,17 +174,33 @@ fn import_calendar(db: &Context, file: &Path, dry_run: bool) -> Result<ExitCode,
         Err(CoreError::InvalidFile { line, message }) => {
             let place = line.map(|l| format!(":{l}")).unwrap_or_default();
             eprintln!(
-                "guildhall: {}{place}: {message}; nothing was imported",
-                file.display()
+                "guildhall: {}{place}: {}; nothing was imported",
+                file.display(),
+                printable(&message)
             );
             return Ok(ExitCode::FAILURE);
         }
         Err(other) => return Err(other),
     };
+    for skipped in &report.skipped {
+        eprintln!(
+            "{}:{}: {} (skipped “{}”)",
+            file.display(),
+            skipped.line,
+            printable(&skipped.reason),
+            printable(&skipped.title)
+        );
+    }
+    if report.skipped_count as usize > report.skipped.len() {
+        eprintln!(
+            "… and {} more skipped",
+            report.skipped_count as usize - report.skipped.len()
+        );
+    }
     let verb = if dry_run { "would import" } else { "imported" };
     println!(
-        "{verb} {} events: {} new, {} updated, {} unchanged",
-        report.events, report.created, report.updated, report.unchanged
+        "{verb} {} events: {} new, {} updated, {} unchanged, {} skipped",
+        report.events, report.created, report.updated, report.unchanged, report.skipped_count
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -201,7 +227,12 @@ fn import_members(
     }
     let report = report?;
     for row in &report.rejected_rows {
-        eprintln!("{}:{}: {}", file.display(), row.line, row.reason);
+        eprintln!(
+            "{}:{}: {}",
+            file.display(),
+            row.line,
+            printable(&row.reason)
+        );
     }
     let verb = if report.committed {
         "imported"
@@ -235,13 +266,13 @@ fn search(db: &Context, text: &str, archived: bool) -> Result<ExitCode, CoreErro
         };
         let page = db.read(|c| members::list(&db.search, c, &query))?;
         for m in &page.members {
-            let line = format!(
+            let line = printable(&format!(
                 "{}\t{}\t{}\t{}",
                 m.id,
                 m.name,
                 m.email.as_deref().unwrap_or(""),
                 m.tags.join(", ")
-            );
+            ));
             if writeln!(out, "{line}").is_err() {
                 return Ok(ExitCode::SUCCESS); // the reader went away (e.g. `| head`)
             }
@@ -253,6 +284,22 @@ fn search(db: &Context, text: &str, archived: bool) -> Result<ExitCode, CoreErro
     }
     let _ = out.flush();
     Ok(ExitCode::SUCCESS)
+}
+
+/// `text` safe to print on a terminal: control characters (ESC, BEL…) and bidi overrides a
+/// file or a member's name may hold are shown as `\u{…}` escapes, never sent as such.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let unsafe_char = (c.is_control() && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if unsafe_char {
+            out.push_str(&format!("\\u{{{:X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn format_of(format: FormatArg) -> Option<ImportFormat> {

@@ -201,7 +201,7 @@ fn a_calendar_imports_once_and_re_imports_as_unchanged() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout).trim(),
-        "imported 2 events: 2 new, 0 updated, 0 unchanged"
+        "imported 2 events: 2 new, 0 updated, 0 unchanged, 0 skipped"
     );
     let first = text(&guildhall(&data, &["export", "calendar", "-"]).stdout);
     assert_eq!(
@@ -218,7 +218,7 @@ fn a_calendar_imports_once_and_re_imports_as_unchanged() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout).trim(),
-        "imported 2 events: 0 new, 0 updated, 2 unchanged"
+        "imported 2 events: 0 new, 0 updated, 2 unchanged, 0 skipped"
     );
     let again = text(&guildhall(&data, &["export", "calendar", "-"]).stdout);
     assert_eq!(vevents(&again), 3, "nothing duplicated");
@@ -251,7 +251,7 @@ fn a_dry_run_of_a_calendar_writes_nothing() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout).trim(),
-        "would import 2 events: 2 new, 0 updated, 0 unchanged"
+        "would import 2 events: 2 new, 0 updated, 0 unchanged, 0 skipped"
     );
     let ics = text(&guildhall(&data, &["export", "calendar", "-"]).stdout);
     assert_eq!(vevents(&ics), 0, "a dry run writes nothing");
@@ -264,7 +264,7 @@ fn a_dry_run_of_a_calendar_writes_nothing() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout).trim(),
-        "would import 2 events: 0 new, 0 updated, 2 unchanged"
+        "would import 2 events: 0 new, 0 updated, 2 unchanged, 0 skipped"
     );
 }
 

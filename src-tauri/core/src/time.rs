@@ -30,18 +30,49 @@ pub fn local_text(t: Timestamp, tz: &TimeZone) -> String {
         .to_string()
 }
 
-/// The zone for an IANA name, or a validation error on `timeZone`.
+/// The years a date may be in: wide enough for any community's history and plans, narrow
+/// enough that every date can be moved by a day, a week or a series' rule without overflowing
+/// (and written as four digits, as RFC 5545 wants).
+pub const YEARS: std::ops::RangeInclusive<i16> = 1900..=2199;
+
+/// A date in [`YEARS`], or a validation error on `field` in plain words.
+pub fn check_year(date: jiff::civil::Date, field: &'static str) -> Result<()> {
+    if YEARS.contains(&date.year()) {
+        return Ok(());
+    }
+    Err(CoreError::invalid(
+        field,
+        format!(
+            "{} is outside the years Guildhall plans in ({} to {}).",
+            date,
+            YEARS.start(),
+            YEARS.end()
+        ),
+    ))
+}
+
+/// [`check_year`] for an instant (its date in UTC).
+pub fn check_instant_year(t: Timestamp, field: &'static str) -> Result<()> {
+    check_year(t.to_zoned(TimeZone::UTC).date(), field)
+}
+
+/// The zone for an IANA name, or a validation error on `timeZone`. Only names that mean the
+/// same on every computer (not `localtime`; see `guildhall_ical::zone_names`).
 pub fn zone(name: &str) -> Result<TimeZone> {
     let name = name.trim();
     if name.is_empty() {
         return Err(CoreError::invalid("timeZone", "A time zone is required."));
     }
-    TimeZone::get(name).map_err(|_| {
+    let unknown = || {
         CoreError::invalid(
             "timeZone",
             format!("“{name}” is not a time zone (use a name like Europe/Berlin)."),
         )
-    })
+    };
+    if !guildhall_ical::zone_names::is_portable(name) {
+        return Err(unknown());
+    }
+    TimeZone::get(name).map_err(|_| unknown())
 }
 
 /// The IANA name of `tz`, or `UTC` for a zone without one (a POSIX TZ string, say).
@@ -61,11 +92,14 @@ pub fn zone_names() -> Vec<String> {
     all
 }
 
-/// A wall-clock time typed in the editor (`YYYY-MM-DDTHH:MM`, seconds optional).
+/// A wall-clock time typed in the editor (`YYYY-MM-DDTHH:MM`, seconds optional), in
+/// [`YEARS`].
 pub fn parse_local(text: &str, field: &'static str) -> Result<DateTime> {
-    text.trim().parse::<DateTime>().map_err(|_| {
+    let local = text.trim().parse::<DateTime>().map_err(|_| {
         CoreError::invalid(field, format!("“{}” is not a date and time.", text.trim()))
-    })
+    })?;
+    check_year(local.date(), field)?;
+    Ok(local)
 }
 
 /// The instant of a wall-clock time in `tz`. In a DST gap the later reading is taken (02:30
@@ -97,6 +131,20 @@ mod tests {
     }
 
     #[test]
+    fn dates_outside_the_planning_years_are_refused_in_plain_words() {
+        assert!(parse_local("1900-01-01T00:00", "start").is_ok());
+        assert!(parse_local("2199-12-31T23:59", "start").is_ok());
+        for far in ["0000-12-31T00:00", "9999-12-31T10:00", "1899-12-31T23:59"] {
+            let err = parse_local(far, "start").unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("outside the years Guildhall plans in"),
+                "{far}: {err}"
+            );
+        }
+    }
+
+    #[test]
     fn wall_clock_times_resolve_in_their_zone() {
         let berlin = zone("Europe/Berlin").unwrap();
         let t = instant(
@@ -110,6 +158,7 @@ mod tests {
         assert_eq!(local_text(t, &berlin), "2027-03-28T03:30");
         assert!(zone("Berlin").is_err());
         assert!(zone(" ").is_err());
+        assert!(zone("localtime").is_err(), "machine-dependent");
         assert_eq!(zone_name(&TimeZone::UTC), "UTC");
         assert!(zone_names().iter().any(|z| z == "Europe/Berlin"));
     }

@@ -45,7 +45,7 @@ fn count(ctx: &Context, table: &str) -> i64 {
 fn a_google_calendar_imports_once_and_again_without_duplicates() {
     let (_dir, ctx) = common::open();
     let bytes = fixture("google.ics");
-    let before = preview(&ctx.db, &bytes, &ctx.clock).unwrap();
+    let before = preview(&ctx.db, &bytes, &ctx.clock, Default::default()).unwrap();
     // Three VEVENTs: a series, the override of one of its dates, and an all-day event.
     assert_eq!((before.events, before.created, before.updated), (2, 2, 0));
     assert_eq!(count(&ctx, "workshop"), 0, "a preview writes nothing");
@@ -244,4 +244,169 @@ fn re_importing_our_own_export_changes_nothing_of_a_workshop_planned_here() {
     );
     let after = ctx.read(|c| workshops::get(c, &w.id)).unwrap();
     assert_eq!(after, w, "title, venue, sequence: all as they were");
+}
+
+/// A calendar of the given VEVENT bodies (each without BEGIN/END), one UID each.
+fn calendar(events: &[String]) -> Vec<u8> {
+    let mut ics = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\n");
+    for (i, body) in events.iter().enumerate() {
+        ics.push_str("BEGIN:VEVENT\r\n");
+        if !body.contains("UID:") {
+            ics.push_str(&format!("UID:e{i}@test\r\n"));
+        }
+        ics.push_str("DTSTAMP:20260101T000000Z\r\n");
+        ics.push_str(body);
+        ics.push_str("END:VEVENT\r\n");
+    }
+    ics.push_str("END:VCALENDAR\r\n");
+    ics.into_bytes()
+}
+
+fn event(extra: &str) -> String {
+    format!("SUMMARY:Study group\r\nDTSTART;TZID=Europe/Berlin:20270316T183000\r\nDTEND;TZID=Europe/Berlin:20270316T200000\r\n{extra}")
+}
+
+fn refused(ctx: &Context, bytes: &[u8]) -> (Option<u32>, String) {
+    match ctx.write(|tx| import(tx, bytes, &ctx.clock)) {
+        Err(CoreError::InvalidFile { line, message }) => (line, message),
+        other => panic!("expected an invalid file, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_import_obeys_the_editor_s_rules_and_says_which_event_breaks_them() {
+    let (_dir, ctx) = common::open();
+    let long = "x".repeat(50_001);
+    let cases: Vec<(String, &str)> = vec![
+        (
+            event(&format!("DESCRIPTION:{long}\r\n")),
+            "description can be at most 50000",
+        ),
+        (
+            event(&format!("URL:https://example.org/{long}\r\n")),
+            "online link can be at most",
+        ),
+        (
+            event(&format!("UID:{}\r\n", "u".repeat(1_001))),
+            "UID is longer than 1000",
+        ),
+        (
+            event(&format!("LOCATION:{}\r\n", "v".repeat(301))),
+            "venue can be at most 300",
+        ),
+        (
+            event(
+                &format!("SUMMARY;LANGUAGE=en:{}\r\n", "t".repeat(201))
+                    .replace("SUMMARY:Study group\r\n", ""),
+            ),
+            "title can be at most 200",
+        ),
+        (
+            event("RRULE:FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12\r\n"),
+            "cannot add times within a day",
+        ),
+        (
+            event("RRULE:FREQ=DAILY;BYMINUTE=0,1,2\r\n"),
+            "cannot add times within a day",
+        ),
+        (
+            event("RRULE:FREQ=WEEKLY;INTERVAL=0\r\n"),
+            "INTERVAL is a whole number from 1 to 99",
+        ),
+        (
+            event("RRULE:FREQ=DAILY;COUNT=100000\r\n"),
+            "A series has 1 to 999 dates",
+        ),
+        (
+            "SUMMARY:Far\r\nDTSTART;VALUE=DATE:00001231\r\n".into(),
+            "outside the years Guildhall plans in",
+        ),
+        (
+            "SUMMARY:Far\r\nDTSTART;VALUE=DATE:99991231\r\n".into(),
+            "9999-12-31 is too far in the future",
+        ),
+        (
+            "SUMMARY:Far\r\nDTSTART;VALUE=DATE:22000101\r\n".into(),
+            "outside the years Guildhall plans in",
+        ),
+        (
+            "SUMMARY:Here\r\nDTSTART;TZID=/etc/localtime:20270316T183000\r\n".into(),
+            "unknown time zone",
+        ),
+    ];
+    for (body, expected) in cases {
+        // A good event first, so the bad one is the second, on lines 11 to 17 (an event's
+        // problem is reported at its BEGIN, a value's at its own line).
+        let bytes = calendar(&[event(""), body]);
+        let (line, message) = refused(&ctx, &bytes);
+        assert!(
+            line.is_some_and(|l| (11..=17).contains(&l)),
+            "{expected}: {line:?} {message}"
+        );
+        assert!(message.contains(expected), "{expected}: {message}");
+        assert_eq!(count(&ctx, "workshop"), 0, "{expected}: nothing imported");
+    }
+}
+
+#[test]
+fn events_that_break_a_rule_are_skipped_with_their_reason_when_the_organizer_chooses() {
+    use guildhall_core::calendar::import::{import_file, CalendarImportOptions};
+    let (_dir, ctx) = common::open();
+    let bad = event(&format!("DESCRIPTION:{}\r\n", "x".repeat(50_001)));
+    let bytes = calendar(&[event(""), bad.clone(), bad, event("")]);
+    let skip = CalendarImportOptions {
+        skip_bad_events: true,
+    };
+    let preview =
+        guildhall_core::calendar::import::preview(&ctx.db, &bytes, &ctx.clock, skip).unwrap();
+    assert_eq!((preview.created, preview.skipped_count), (2, 2));
+    assert_eq!(count(&ctx, "workshop"), 0, "a preview writes nothing");
+    let report = import_file(&ctx.db, &bytes, &ctx.clock, skip).unwrap();
+    assert_eq!(
+        (report.events, report.created, report.skipped_count),
+        (4, 2, 2)
+    );
+    assert_eq!(report.skipped[0].line, 11);
+    assert_eq!(report.skipped[0].title, "Study group");
+    assert!(
+        report.skipped[0].reason.contains("description"),
+        "{:?}",
+        report.skipped
+    );
+    assert_eq!(count(&ctx, "workshop"), 2);
+    // Unreadable files are not "skipped": nothing is imported.
+    assert!(import_file(&ctx.db, b"BEGIN:VCALENDAR\r\n", &ctx.clock, skip).is_err());
+}
+
+#[test]
+fn many_overrides_find_their_series_and_the_import_holds_the_write_lock_only_to_write() {
+    use guildhall_core::calendar::import::{apply, plan};
+    let (_dir, ctx) = common::open();
+    let mut events = Vec::new();
+    for i in 0..300 {
+        events.push(format!(
+            "UID:s{i}@test\r\nSUMMARY:Series {i}\r\nDTSTART;TZID=Europe/Berlin:20270301T180000\r\n\
+             DTEND;TZID=Europe/Berlin:20270301T190000\r\nRRULE:FREQ=DAILY;COUNT=10\r\n"
+        ));
+    }
+    for i in 0..300 {
+        events.push(format!(
+            "UID:s{i}@test\r\nSUMMARY:Series {i}\r\nRECURRENCE-ID;TZID=Europe/Berlin:20270303T180000\r\n\
+             DTSTART;TZID=Europe/Berlin:20270303T200000\r\nDTEND;TZID=Europe/Berlin:20270303T210000\r\n"
+        ));
+    }
+    let bytes = calendar(&events);
+    // Read and checked with no transaction: another writer is not held up meanwhile.
+    let planned = plan(&bytes, &ctx.clock, Default::default()).unwrap();
+    let other = guildhall_core::Database::open_in(_dir.path()).unwrap();
+    other
+        .write(|tx| Ok(tx.execute("UPDATE change_counter SET version = version", [])?))
+        .unwrap();
+    let report = ctx.write(|tx| apply(tx, &planned, &ctx.clock)).unwrap();
+    assert_eq!(report.created, 300);
+    assert_eq!(
+        count(&ctx, "session_exception"),
+        300,
+        "each override moved its series' date"
+    );
 }

@@ -10,6 +10,7 @@
 pub mod read;
 pub mod vtimezone;
 pub mod writer;
+pub mod zone_names;
 
 mod error;
 

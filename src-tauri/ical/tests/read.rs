@@ -671,3 +671,27 @@ fn rrule_until_forms_producers_write_are_accepted() {
         Some("FREQ=MONTHLY;UNTIL=20241205")
     );
 }
+
+#[test]
+fn a_zone_that_means_the_reading_computer_s_own_is_refused() {
+    for tzid in ["/etc/localtime", "localtime", "posix/Europe/Berlin"] {
+        let ics = format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//EN\r\nBEGIN:VEVENT\r\nUID:z@t\r\n\
+             DTSTAMP:20260101T000000Z\r\nDTSTART;TZID={tzid}:20270101T100000\r\nSUMMARY:x\r\n\
+             END:VEVENT\r\nEND:VCALENDAR\r\n"
+        );
+        if tzid == "posix/Europe/Berlin" {
+            // Ends in a real zone name: read as that zone, not the machine's copy of it.
+            let events = read_calendar(ics.as_bytes()).unwrap();
+            assert!(
+                matches!(&events[0].start, EventTime::Zoned { zone, .. } if zone == "Europe/Berlin"),
+                "{:?}",
+                events[0].start
+            );
+        } else {
+            let (line, message) = error(ics.as_bytes());
+            assert_eq!(line, Some(7), "{tzid}");
+            assert!(message.contains("unknown time zone"), "{message}");
+        }
+    }
+}

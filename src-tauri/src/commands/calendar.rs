@@ -2,7 +2,7 @@
 //! (a preview first, then one transaction).
 
 use guildhall_core::calendar::export::{self, CalendarExport, CalendarScope};
-use guildhall_core::calendar::import::{self, CalendarImportReport};
+use guildhall_core::calendar::import::{self, CalendarImportOptions, CalendarImportReport};
 use guildhall_core::files::write_bytes_atomically;
 use serde::Serialize;
 use tauri::State;
@@ -69,10 +69,11 @@ pub fn choose_calendar_file(state: State<'_, AppState>) -> Result<Option<String>
 pub fn preview_calendar_import(
     state: State<'_, AppState>,
     path: String,
+    options: CalendarImportOptions,
 ) -> Result<CalendarImportReport, CommandError> {
     let bytes = read_chosen(state.chosen(), &path)?;
     let core = state.core()?;
-    Ok(import::preview(&core.db, &bytes, &core.clock)?)
+    Ok(import::preview(&core.db, &bytes, &core.clock, options)?)
 }
 
 #[tauri::command(async)]
@@ -80,8 +81,10 @@ pub fn preview_calendar_import(
 pub fn import_calendar(
     state: State<'_, AppState>,
     path: String,
+    options: CalendarImportOptions,
 ) -> Result<CalendarImportReport, CommandError> {
     let bytes = read_chosen(state.chosen(), &path)?;
     let core = state.core()?;
-    Ok(core.write(|tx| import::import(tx, &bytes, &core.clock))?)
+    // Read and checked before the write lock is taken; written in one short transaction.
+    Ok(import::import_file(&core.db, &bytes, &core.clock, options)?)
 }

@@ -68,8 +68,8 @@ export const commands = {
 	exportCalendar: (scope: CalendarScope) => typedError<CalendarExportResult | null, CommandError_Serialize>(__TAURI_INVOKE("export_calendar", { scope })),
 	/**  Asks which calendar file to import; `None` when the organizer cancels. */
 	chooseCalendarFile: () => typedError<string | null, CommandError_Serialize>(__TAURI_INVOKE("choose_calendar_file")),
-	previewCalendarImport: (path: string) => typedError<CalendarImportReport, CommandError_Serialize>(__TAURI_INVOKE("preview_calendar_import", { path })),
-	importCalendar: (path: string) => typedError<CalendarImportReport, CommandError_Serialize>(__TAURI_INVOKE("import_calendar", { path })),
+	previewCalendarImport: (path: string, options: CalendarImportOptions_Deserialize) => typedError<CalendarImportReport, CommandError_Serialize>(__TAURI_INVOKE("preview_calendar_import", { path, options })),
+	importCalendar: (path: string, options: CalendarImportOptions_Deserialize) => typedError<CalendarImportReport, CommandError_Serialize>(__TAURI_INVOKE("import_calendar", { path, options })),
 };
 
 /* Types */
@@ -129,15 +129,34 @@ export type CalendarExportResult = {
 	events: number,
 };
 
+/**  What the organizer chose for a calendar import. */
+export type CalendarImportOptions = CalendarImportOptions_Serialize | CalendarImportOptions_Deserialize;
+
+/**  What the organizer chose for a calendar import. */
+export type CalendarImportOptions_Deserialize = {
+	/**  Import the good events and list the others with why, instead of importing nothing. */
+	skipBadEvents?: boolean,
+};
+
+/**  What the organizer chose for a calendar import. */
+export type CalendarImportOptions_Serialize = {
+	/**  Import the good events and list the others with why, instead of importing nothing. */
+	skipBadEvents: boolean,
+};
+
 /**  What an import did (or, for a preview, would do). */
 export type CalendarImportReport = {
-	/**  Events in the file (a series and its overrides count once). */
+	/**  Events in the file (a series and its overrides count once), skipped ones included. */
 	events: number,
 	created: number,
 	updated: number,
 	unchanged: number,
 	/**  The first few titles, for the preview. */
 	titles: string[],
+	/**  The first skipped events (when skipping was chosen), with their reasons. */
+	skipped: SkippedEvent[],
+	/**  How many events were skipped in all. */
+	skippedCount: number,
 };
 
 /**
@@ -841,6 +860,15 @@ export type SessionInput_Serialize = {
 	 */
 	start: string,
 	end: string,
+};
+
+/**  An event that was not imported, and why. */
+export type SkippedEvent = {
+	/**  The line of its BEGIN:VEVENT. */
+	line: number,
+	/**  Its title, shortened for the list. */
+	title: string,
+	reason: string,
 };
 
 export type TimeZones = {

@@ -146,6 +146,8 @@ export const api = {
   timeZones: () => commands.timeZones(),
   exportCalendar: (scope: CalendarScope) => call(commands.exportCalendar(scope)),
   chooseCalendarFile: () => call(commands.chooseCalendarFile()),
-  previewCalendarImport: (path: string) => call(commands.previewCalendarImport(path)),
-  importCalendar: (path: string) => call(commands.importCalendar(path)),
+  previewCalendarImport: (path: string, skipBadEvents = false) =>
+    call(commands.previewCalendarImport(path, { skipBadEvents })),
+  importCalendar: (path: string, skipBadEvents = false) =>
+    call(commands.importCalendar(path, { skipBadEvents })),
 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Workshop } from './ipc';
 import {
+  addMinutes,
   checkForm,
   emptyForm,
   formFromWorkshop,
@@ -90,14 +91,31 @@ describe('workshop form', () => {
     expect(checkForm(form).sessions).toBe('An all-day session ends on or after the day it starts.');
   });
 
-  it('takes an end at or before the start as the next day', () => {
-    expect(
-      sessionTimes({ id: null, title: '', date: '2027-12-31', start: '22:00', end: '01:00' }),
-    ).toEqual({
+  it('asks about an end before the start, and ends on the next day only when told', () => {
+    const form = emptyForm('Europe/Berlin', '2027-12-31');
+    form.title = 'New year';
+    form.sessions[0].start = '20:00';
+    form.sessions[0].end = '18:00';
+    // 20:00-18:00 is a slip, not a 22-hour session.
+    expect(checkForm(form).sessions).toContain('Session 1 ends (18:00) before it starts (20:00)');
+    expect(sessionTimes(form.sessions[0])).toEqual({
+      start: '2027-12-31T20:00',
+      end: '2027-12-31T18:00',
+    });
+    form.sessions[0].start = '22:00';
+    form.sessions[0].end = '01:00';
+    form.sessions[0].endsNextDay = true;
+    expect(checkForm(form)).toEqual({});
+    expect(sessionTimes(form.sessions[0])).toEqual({
       start: '2027-12-31T22:00',
       end: '2028-01-01T01:00',
     });
+    // "Next day" on a session that ends later the same day is a contradiction.
+    form.sessions[0].end = '23:00';
+    expect(checkForm(form).sessions).toContain('untick “ends the next day”');
     expect(nextDay('2028-02-28')).toBe('2028-02-29');
+    expect(addMinutes('22:00', 90)).toBe('23:30');
+    expect(addMinutes('23:00', 90)).toBe('23:59');
   });
 
   it('catches obvious slips before asking the core', () => {

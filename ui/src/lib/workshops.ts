@@ -39,6 +39,9 @@ export interface SessionRow {
   allDay: boolean;
   /** The last day of an all-day session (inclusive). */
   lastDate: string;
+  /** A timed session that runs past midnight: its end is on the day after its date. Asked for,
+   * never assumed: an end before the start is otherwise a slip. */
+  endsNextDay?: boolean;
 }
 
 export interface FacilitatorChoice {
@@ -113,6 +116,7 @@ export function formFromWorkshop(w: Workshop): WorkshopForm {
       allDay: s.allDay,
       // An all-day session's stored end is the midnight after its last day.
       lastDate: s.allDay ? addDay(s.endLocal.slice(0, 10), -1) : s.startLocal.slice(0, 10),
+      endsNextDay: !s.allDay && s.endLocal.slice(0, 10) > s.startLocal.slice(0, 10),
     })),
     repeat: series ? series.frequency : 'none',
     interval: String(series?.interval ?? 1),
@@ -135,14 +139,27 @@ export function nextDay(date: string): string {
   return addDay(date, 1);
 }
 
-/** A row as the core takes it: two wall-clock times, where an end at or before the start is
- * the next day (an evening that runs past midnight); or, all day, the first and last dates. */
+/** A row as the core takes it: two wall-clock times, the end on the next day only when the
+ * organizer said the session runs past midnight; or, all day, the first and last dates. */
 export function sessionTimes(
   row: Pick<SessionRow, 'date' | 'start' | 'end'> & Partial<SessionRow>,
 ): { start: string; end: string } {
   if (row.allDay) return { start: row.date, end: row.lastDate || row.date };
-  const endDate = row.end <= row.start ? nextDay(row.date) : row.date;
+  const endDate = row.endsNextDay ? nextDay(row.date) : row.date;
   return { start: `${row.date}T${row.start}`, end: `${endDate}T${row.end}` };
+}
+
+/** Whether a timed row ends at or before it starts on the same day (so it needs "ends the
+ * next day" to make sense). */
+export function endsBeforeStart(row: SessionRow): boolean {
+  return !row.allDay && row.start !== '' && row.end !== '' && row.end <= row.start;
+}
+
+/** `HH:MM` moved by `minutes`, within the day (a new session after the last one). */
+export function addMinutes(time: string, minutes: number): string {
+  const [h, m] = time.split(':').map(Number);
+  const total = Math.min(23 * 60 + 59, Math.max(0, h * 60 + m + minutes));
+  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
 }
 
 const orNull = (s: string): string | null => (s.trim() === '' ? null : s.trim());
@@ -185,6 +202,15 @@ export function checkForm(f: WorkshopForm): FieldErrors {
     errors.sessions = 'Every session needs a date, a start and an end.';
   } else if (f.sessions.some((s) => s.allDay && s.lastDate < s.date)) {
     errors.sessions = 'An all-day session ends on or after the day it starts.';
+  } else {
+    const i = f.sessions.findIndex((s) => endsBeforeStart(s) && !s.endsNextDay);
+    if (i >= 0) {
+      const s = f.sessions[i];
+      errors.sessions = `Session ${i + 1} ends (${s.end}) before it starts (${s.start}). If it runs past midnight, tick “ends the next day”.`;
+    } else if (f.sessions.some((s) => !s.allDay && s.endsNextDay && !endsBeforeStart(s))) {
+      errors.sessions =
+        'A session that ends the next day ends earlier in the day than it started; untick “ends the next day” or check the times.';
+    }
   }
   const capacity = f.capacity.trim();
   if (capacity !== '' && !/^[1-9][0-9]*$/.test(capacity)) {

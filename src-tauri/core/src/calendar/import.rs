@@ -1,36 +1,90 @@
 //! Calendar files into workshops. Each UID becomes one session (of a new workshop, or the
 //! session that already has that UID: re-importing a file updates, it never duplicates). A
 //! series keeps its RRULE; EXDATEs become skipped dates, RDATEs extra dates, RECURRENCE-ID
-//! overrides moved (or, when cancelled, skipped) dates. All in the caller's one transaction.
+//! overrides moved (or, when cancelled, skipped) dates.
+//!
+//! Two steps, so the write lock is held only for the writing: [`plan`] reads the file, checks
+//! every event by the same rules as the editor (`workshops::input::check`: a 50 MB description
+//! is "line N: …", not a workshop) and works out each event's dates, with no transaction at
+//! all; [`apply`] writes the plan in the caller's one short transaction. A bad event stops the
+//! import (nothing is written) unless the organizer chose to skip such events, which are then
+//! listed with their reasons.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use guildhall_ical::read::{read_calendar, EventTime, ReadEvent, ReadStatus};
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use rusqlite::Transaction;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
 use crate::error::{CoreError, Result};
+use crate::text::squash_whitespace;
 use crate::time::{zone, zone_name};
 use crate::workshops::exceptions::DateChange;
-use crate::workshops::input::{CleanSession, CleanWorkshop};
+use crate::workshops::input::{self, CleanSession, CleanWorkshop};
 use crate::workshops::{read, series, store, ExceptionKind, WorkshopStatus};
 use crate::Database;
+
+/// The longest UID kept (RFC 5545 sets none; real ones are a few dozen characters).
+const MAX_UID: usize = 1_000;
+/// Skipped events listed in the report; beyond these only their number.
+const MAX_SKIPPED_LISTED: usize = 100;
+/// Titles of the file shown in the preview.
+const PREVIEW_TITLES: usize = 5;
+
+/// What the organizer chose for a calendar import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CalendarImportOptions {
+    /// Import the good events and list the others with why, instead of importing nothing.
+    pub skip_bad_events: bool,
+}
+
+/// An event that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SkippedEvent {
+    /// The line of its BEGIN:VEVENT.
+    pub line: u32,
+    /// Its title, shortened for the list.
+    pub title: String,
+    pub reason: String,
+}
 
 /// What an import did (or, for a preview, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct CalendarImportReport {
-    /// Events in the file (a series and its overrides count once).
+    /// Events in the file (a series and its overrides count once), skipped ones included.
     pub events: u32,
     pub created: u32,
     pub updated: u32,
     pub unchanged: u32,
     /// The first few titles, for the preview.
     pub titles: Vec<String>,
+    /// The first skipped events (when skipping was chosen), with their reasons.
+    pub skipped: Vec<SkippedEvent>,
+    /// How many events were skipped in all.
+    pub skipped_count: u32,
+}
+
+/// One event of the file, checked and ready to write.
+pub struct PlannedEvent {
+    uid: String,
+    clean: CleanWorkshop,
+    sequence: u32,
+    changes: Vec<DateChange>,
+}
+
+/// A file read and checked, before any transaction: what [`apply`] writes.
+pub struct ImportPlan {
+    events: Vec<PlannedEvent>,
+    titles: Vec<String>,
+    skipped: Vec<SkippedEvent>,
+    skipped_count: u32,
 }
 
 /// One UID of the file: its main event and the overrides of single dates.
@@ -39,44 +93,49 @@ struct Group {
     overrides: Vec<ReadEvent>,
 }
 
+/// The file's events by UID, in file order: each series with its overrides, matched through a
+/// map (linear, however many overrides there are).
 fn group(events: Vec<ReadEvent>) -> Result<Vec<Group>> {
-    let mut mains: BTreeMap<String, (usize, ReadEvent)> = BTreeMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_uid: HashMap<String, usize> = HashMap::new();
     let mut overrides: Vec<ReadEvent> = Vec::new();
-    for (order, event) in events.into_iter().enumerate() {
+    for event in events {
         if event.recurrence_id.is_some() {
             overrides.push(event);
-        } else if let Some((_, first)) = mains.get(&event.uid) {
+        } else if let Some(&first) = by_uid.get(&event.uid) {
             return Err(CoreError::InvalidFile {
                 line: Some(event.line),
                 message: format!(
                     "a second event with the UID {} (the first is on line {})",
-                    event.uid, first.line
+                    shorten(&event.uid, 80),
+                    groups[first].main.line
                 ),
             });
         } else {
-            mains.insert(event.uid.clone(), (order, event));
+            by_uid.insert(event.uid.clone(), groups.len());
+            groups.push(Group {
+                main: event,
+                overrides: Vec::new(),
+            });
         }
     }
-    let mut groups: Vec<(usize, Group)> = mains
-        .into_values()
-        .map(|(order, main)| {
-            (
-                order,
-                Group {
-                    main,
-                    overrides: Vec::new(),
-                },
-            )
-        })
-        .collect();
     for o in overrides {
         // An override whose series is not in the file has nothing to change: skip it.
-        if let Some((_, g)) = groups.iter_mut().find(|(_, g)| g.main.uid == o.uid) {
-            g.overrides.push(o);
+        if let Some(&i) = by_uid.get(&o.uid) {
+            groups[i].overrides.push(o);
         }
     }
-    groups.sort_by_key(|(order, _)| *order);
-    Ok(groups.into_iter().map(|(_, g)| g).collect())
+    Ok(groups)
+}
+
+/// `text` cut to `max` characters with an ellipsis: what of a file an error message quotes.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max).collect();
+    out.push('…');
+    out
 }
 
 /// The zone a workshop made from `event` lives in: the event's own zone; UTC for a series in
@@ -122,11 +181,6 @@ fn normalize_rule(rule: &str, tz: &TimeZone) -> String {
         .join(";")
 }
 
-fn clean_text(text: &str, max: usize) -> String {
-    let squashed = crate::text::squash_whitespace(text);
-    squashed.chars().take(max).collect()
-}
-
 /// The workshop and session an event describes.
 fn to_workshop(event: &ReadEvent, clock: &Clock) -> Result<(CleanWorkshop, TimeZone)> {
     let time_zone = zone_of(event, clock);
@@ -137,8 +191,6 @@ fn to_workshop(event: &ReadEvent, clock: &Clock) -> Result<(CleanWorkshop, TimeZ
     let series_rule = match &event.rrule {
         Some(rule) => {
             let rule = normalize_rule(rule, &tz);
-            let first = start.to_zoned(tz.clone()).datetime();
-            series::validate_rule(&rule, first, &tz).map_err(|e| at_line(event.line, e))?;
             Some(rule)
         }
         None => None,
@@ -149,7 +201,13 @@ fn to_workshop(event: &ReadEvent, clock: &Clock) -> Result<(CleanWorkshop, TimeZ
         .map(str::trim)
         .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
         .map(str::to_owned);
-    let title = clean_text(&event.summary, 200);
+    if event.uid.chars().count() > MAX_UID {
+        return Err(CoreError::InvalidFile {
+            line: Some(event.line),
+            message: format!("the UID is longer than {MAX_UID} characters"),
+        });
+    }
+    let title = squash_whitespace(&event.summary);
     Ok((
         CleanWorkshop {
             title: if title.is_empty() {
@@ -172,7 +230,7 @@ fn to_workshop(event: &ReadEvent, clock: &Clock) -> Result<(CleanWorkshop, TimeZ
             venue: event
                 .location
                 .as_deref()
-                .map(|l| clean_text(l, 300))
+                .map(squash_whitespace)
                 .filter(|l| !l.is_empty()),
             online_url: url,
             capacity: None,
@@ -189,30 +247,74 @@ fn to_workshop(event: &ReadEvent, clock: &Clock) -> Result<(CleanWorkshop, TimeZ
         },
         tz,
     ))
+    .and_then(|(clean, tz)| {
+        // The editor's rules, whoever writes the workshop.
+        input::check(&clean).map_err(|e| at_line(event.line, e))?;
+        Ok((clean, tz))
+    })
 }
 
-/// Reads `bytes` and says exactly what importing it would do, writing nothing (the import runs
-/// in a transaction that is rolled back).
-pub fn preview(db: &Database, bytes: &[u8], clock: &Clock) -> Result<CalendarImportReport> {
-    db.dry_run(|tx| import(tx, bytes, clock))
-}
-
-/// Imports every event of `bytes` in the caller's transaction: all of them, or (on the first
-/// error) none. The workshops are written by the workshops' store, which owns their tables.
-pub fn import(tx: &Transaction, bytes: &[u8], clock: &Clock) -> Result<CalendarImportReport> {
+/// Reads and checks `bytes` and works out every event's dates, outside any transaction.
+pub fn plan(bytes: &[u8], clock: &Clock, options: CalendarImportOptions) -> Result<ImportPlan> {
     let groups = group(read_calendar(bytes)?)?;
-    let mut report = CalendarImportReport::default();
+    let mut plan = ImportPlan {
+        events: Vec::with_capacity(groups.len()),
+        titles: Vec::new(),
+        skipped: Vec::new(),
+        skipped_count: 0,
+    };
     for g in &groups {
-        let (clean, tz) = to_workshop(&g.main, clock)?;
-        report.events += 1;
-        if report.titles.len() < 5 {
-            report.titles.push(clean.title.clone());
+        let planned = to_workshop(&g.main, clock).and_then(|(clean, tz)| {
+            let changes = date_changes(g, &clean, &tz).map_err(|e| at_line(g.main.line, e))?;
+            Ok(PlannedEvent {
+                uid: g.main.uid.clone(),
+                sequence: u32::try_from(g.main.sequence.max(0)).unwrap_or(u32::MAX),
+                clean,
+                changes,
+            })
+        });
+        match planned {
+            Ok(event) => {
+                if plan.titles.len() < PREVIEW_TITLES {
+                    plan.titles.push(event.clean.title.clone());
+                }
+                plan.events.push(event);
+            }
+            Err(CoreError::InvalidFile { message, .. }) if options.skip_bad_events => {
+                plan.skipped_count += 1;
+                if plan.skipped.len() < MAX_SKIPPED_LISTED {
+                    plan.skipped.push(SkippedEvent {
+                        line: g.main.line,
+                        title: shorten(&squash_whitespace(&g.main.summary), 80),
+                        reason: message,
+                    });
+                }
+            }
+            Err(e) => return Err(e),
         }
-        let sequence = u32::try_from(g.main.sequence.max(0)).unwrap_or(u32::MAX);
-        let changes = date_changes(g, &clean, &tz)?;
-        match read::session_by_uid(tx, &g.main.uid)? {
+    }
+    Ok(plan)
+}
+
+/// Writes `plan` in the caller's transaction: all of it, or (on the first error) none.
+pub fn apply(tx: &Transaction, plan: &ImportPlan, clock: &Clock) -> Result<CalendarImportReport> {
+    let mut report = CalendarImportReport {
+        events: plan.events.len() as u32 + plan.skipped_count,
+        titles: plan.titles.clone(),
+        skipped: plan.skipped.clone(),
+        skipped_count: plan.skipped_count,
+        ..Default::default()
+    };
+    for event in &plan.events {
+        let PlannedEvent {
+            uid,
+            clean,
+            sequence,
+            changes,
+        } = event;
+        match read::session_by_uid(tx, uid)? {
             None => {
-                store::insert_from_calendar(tx, &clean, &g.main.uid, sequence, &changes, clock)?;
+                store::insert_from_calendar(tx, clean, uid, *sequence, changes, clock)?;
                 report.created += 1;
             }
             Some((session_id, workshop_id)) => {
@@ -220,9 +322,9 @@ pub fn import(tx: &Transaction, bytes: &[u8], clock: &Clock) -> Result<CalendarI
                     tx,
                     &workshop_id,
                     &session_id,
-                    &clean,
-                    sequence,
-                    &changes,
+                    clean,
+                    *sequence,
+                    changes,
                     clock,
                 )?;
                 if changed {
@@ -234,6 +336,36 @@ pub fn import(tx: &Transaction, bytes: &[u8], clock: &Clock) -> Result<CalendarI
         }
     }
     Ok(report)
+}
+
+/// Says exactly what importing `bytes` would do, writing nothing: the file is read outside any
+/// transaction, then written in one that is rolled back.
+pub fn preview(
+    db: &Database,
+    bytes: &[u8],
+    clock: &Clock,
+    options: CalendarImportOptions,
+) -> Result<CalendarImportReport> {
+    let plan = plan(bytes, clock, options)?;
+    db.dry_run(|tx| apply(tx, &plan, clock))
+}
+
+/// Imports `bytes` into `db`: read and checked first, then written in one short transaction.
+pub fn import_file(
+    db: &Database,
+    bytes: &[u8],
+    clock: &Clock,
+    options: CalendarImportOptions,
+) -> Result<CalendarImportReport> {
+    let plan = plan(bytes, clock, options)?;
+    db.write(|tx| apply(tx, &plan, clock))
+}
+
+/// Imports every event of `bytes` in a transaction the caller already holds (nothing is
+/// skipped): [`plan`] and [`apply`] in one.
+pub fn import(tx: &Transaction, bytes: &[u8], clock: &Clock) -> Result<CalendarImportReport> {
+    let plan = plan(bytes, clock, CalendarImportOptions::default())?;
+    apply(tx, &plan, clock)
 }
 
 /// EXDATE → skipped, RDATE → extra, RECURRENCE-ID override → moved (or skipped if cancelled);

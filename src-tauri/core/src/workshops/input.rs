@@ -44,6 +44,26 @@ pub(crate) struct CleanWorkshop {
     pub series_rule: Option<String>,
 }
 
+/// An online link that opens in a browser: http(s), in one piece, bounded.
+fn check_url(url: &str) -> Result<()> {
+    if url.chars().count() > MAX_URL {
+        return Err(CoreError::invalid(
+            "onlineUrl",
+            format!("An online link can be at most {MAX_URL} characters."),
+        ));
+    }
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://"))
+        || url.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(CoreError::invalid(
+            "onlineUrl",
+            "An online link starts with https:// (or http://).",
+        ));
+    }
+    Ok(())
+}
+
 fn optional_text(value: Option<&str>, max: usize, field: &'static str) -> Result<Option<String>> {
     let Some(text) = value.map(squash_whitespace).filter(|t| !t.is_empty()) else {
         return Ok(None);
@@ -61,13 +81,7 @@ fn clean_url(value: Option<&str>) -> Result<Option<String>> {
     let Some(url) = optional_text(value, MAX_URL, "onlineUrl")? else {
         return Ok(None);
     };
-    let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.contains(' ') {
-        return Err(CoreError::invalid(
-            "onlineUrl",
-            "An online link starts with https:// (or http://).",
-        ));
-    }
+    check_url(&url)?;
     Ok(Some(url))
 }
 
@@ -101,6 +115,8 @@ fn clean_session(input: &SessionInput, tz: &TimeZone) -> Result<CleanSession> {
         let last: Date = end_text
             .parse()
             .map_err(|_| CoreError::invalid("sessions", format!("“{end_text}” is not a date.")))?;
+        crate::time::check_year(first, "sessions")?;
+        crate::time::check_year(last, "sessions")?;
         if last < first {
             return Err(CoreError::invalid(
                 "sessions",
@@ -133,44 +149,9 @@ fn clean_session(input: &SessionInput, tz: &TimeZone) -> Result<CleanSession> {
 }
 
 pub(crate) fn clean(input: &WorkshopInput) -> Result<CleanWorkshop> {
-    let title = squash_whitespace(&input.title);
-    if title.is_empty() {
-        return Err(CoreError::invalid("title", "A title is required."));
-    }
-    if title.chars().count() > MAX_TITLE {
-        return Err(CoreError::invalid(
-            "title",
-            format!("A title can be at most {MAX_TITLE} characters."),
-        ));
-    }
-    let description = input.description.trim().replace("\r\n", "\n");
-    if description.chars().count() > MAX_DESCRIPTION {
-        return Err(CoreError::invalid(
-            "description",
-            format!("A description can be at most {MAX_DESCRIPTION} characters."),
-        ));
-    }
     let tz = zone(&input.time_zone)?;
-    let time_zone = input.time_zone.trim().to_owned();
-    if let Some(capacity) = input.capacity {
-        if capacity == 0 || capacity > MAX_CAPACITY {
-            return Err(CoreError::invalid(
-                "capacity",
-                format!("Capacity is 1 to {MAX_CAPACITY} people, or empty for no limit."),
-            ));
-        }
-    }
-    if input.sessions.is_empty() {
-        return Err(CoreError::invalid(
-            "sessions",
-            "A workshop needs at least one session.",
-        ));
-    }
     if input.sessions.len() > MAX_SESSIONS {
-        return Err(CoreError::invalid(
-            "sessions",
-            format!("A workshop can have at most {MAX_SESSIONS} sessions."),
-        ));
+        return Err(too_many_sessions());
     }
     let mut sessions = input
         .sessions
@@ -178,30 +159,12 @@ pub(crate) fn clean(input: &WorkshopInput) -> Result<CleanWorkshop> {
         .map(|s| clean_session(s, &tz))
         .collect::<Result<Vec<_>>>()?;
     sessions.sort_by_key(|s| s.start);
-    let series_rule = match &input.series {
-        Some(choice) => {
-            let first = sessions[0].start.to_zoned(tz.clone()).datetime();
-            let rule = series::build_rule(choice, first, &tz)?;
-            // Every session repeats by the rule from its own start: each must be a start the
-            // rule can have (e.g. not after the series' last day).
-            for session in &sessions[1..] {
-                let start = session.start.to_zoned(tz.clone()).datetime();
-                let fits = series::validate_rule(&rule, start, &tz).is_ok()
-                    && !series::expand(&rule, start, &tz, session.start, session.start)?.is_empty();
-                if !fits {
-                    return Err(CoreError::invalid(
-                        "series",
-                        format!(
-                            "The session on {} is after the series ends; end the series later \
-                             or remove that session.",
-                            start.date()
-                        ),
-                    ));
-                }
-            }
-            Some(rule)
+    let series_rule = match (&input.series, sessions.first()) {
+        (Some(choice), Some(first)) => {
+            let first = first.start.to_zoned(tz.clone()).datetime();
+            Some(series::build_rule(choice, first, &tz)?)
         }
-        None => None,
+        _ => None,
     };
     let mut facilitator_ids: Vec<String> = Vec::with_capacity(input.facilitator_ids.len());
     for id in &input.facilitator_ids {
@@ -209,11 +172,11 @@ pub(crate) fn clean(input: &WorkshopInput) -> Result<CleanWorkshop> {
             facilitator_ids.push(id.clone());
         }
     }
-    Ok(CleanWorkshop {
-        title,
-        description,
+    let clean = CleanWorkshop {
+        title: squash_whitespace(&input.title),
+        description: input.description.trim().replace("\r\n", "\n"),
         status: input.status,
-        time_zone,
+        time_zone: input.time_zone.trim().to_owned(),
         venue: optional_text(input.venue.as_deref(), MAX_VENUE, "venue")?,
         online_url: clean_url(input.online_url.as_deref())?,
         capacity: input.capacity,
@@ -221,5 +184,100 @@ pub(crate) fn clean(input: &WorkshopInput) -> Result<CleanWorkshop> {
         tags: normalize_tags(&input.tags, "workshop")?,
         sessions,
         series_rule,
-    })
+    };
+    check(&clean)?;
+    Ok(clean)
+}
+
+fn too_many_sessions() -> CoreError {
+    CoreError::invalid(
+        "sessions",
+        format!("A workshop can have at most {MAX_SESSIONS} sessions."),
+    )
+}
+
+/// The one set of rules every workshop obeys, whoever writes it (the editor through
+/// [`clean`], a calendar import, the coming inbox and door): bounded texts, a link that opens,
+/// a zone every computer reads the same, one to a hundred sessions that end after they start
+/// within the planning years, and a series each session can repeat by.
+pub(crate) fn check(w: &CleanWorkshop) -> Result<()> {
+    if w.title.is_empty() {
+        return Err(CoreError::invalid("title", "A title is required."));
+    }
+    if w.title.chars().count() > MAX_TITLE {
+        return Err(CoreError::invalid(
+            "title",
+            format!("A title can be at most {MAX_TITLE} characters."),
+        ));
+    }
+    if w.description.chars().count() > MAX_DESCRIPTION {
+        return Err(CoreError::invalid(
+            "description",
+            format!("A description can be at most {MAX_DESCRIPTION} characters."),
+        ));
+    }
+    if let Some(venue) = &w.venue {
+        if venue.chars().count() > MAX_VENUE {
+            return Err(CoreError::invalid(
+                "venue",
+                format!("A venue can be at most {MAX_VENUE} characters."),
+            ));
+        }
+    }
+    if let Some(url) = &w.online_url {
+        check_url(url)?;
+    }
+    if let Some(capacity) = w.capacity {
+        if capacity == 0 || capacity > MAX_CAPACITY {
+            return Err(CoreError::invalid(
+                "capacity",
+                format!("Capacity is 1 to {MAX_CAPACITY} people, or empty for no limit."),
+            ));
+        }
+    }
+    let tz = zone(&w.time_zone)?;
+    if w.sessions.is_empty() {
+        return Err(CoreError::invalid(
+            "sessions",
+            "A workshop needs at least one session.",
+        ));
+    }
+    if w.sessions.len() > MAX_SESSIONS {
+        return Err(too_many_sessions());
+    }
+    for session in &w.sessions {
+        if session.title.chars().count() > MAX_TITLE {
+            return Err(CoreError::invalid(
+                "sessions",
+                format!("A session title can be at most {MAX_TITLE} characters."),
+            ));
+        }
+        crate::time::check_instant_year(session.start, "sessions")?;
+        crate::time::check_instant_year(session.end, "sessions")?;
+        if session.end <= session.start {
+            return Err(CoreError::invalid(
+                "sessions",
+                "A session ends before it starts.",
+            ));
+        }
+    }
+    if let Some(rule) = &w.series_rule {
+        // Every session repeats by the rule from its own start: each must be a start the rule
+        // can have (e.g. not after the series' last day).
+        for session in &w.sessions {
+            let start = session.start.to_zoned(tz.clone()).datetime();
+            series::validate_rule(rule, start, &tz)?;
+            if series::expand(rule, start, &tz, session.start, session.start)?.is_empty() {
+                return Err(CoreError::invalid(
+                    "series",
+                    format!(
+                        "The session on {} is after the series ends; end the series later \
+                         or remove that session.",
+                        start.date()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }

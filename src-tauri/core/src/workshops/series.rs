@@ -174,33 +174,167 @@ pub fn with_date_until(rule: &str, tz: &TimeZone) -> String {
         .join(";")
 }
 
-/// Only rules whose dates a schedule can list: a rule repeating every hour, minute or second
-/// would expand into millions of "workshops", and its text must be one line of RRULE syntax.
+fn bad_rule(message: impl Into<String>) -> CoreError {
+    CoreError::invalid("series", message)
+}
+
+/// A list of integers each within `lo..=hi` (negative ones counting from the end), never 0.
+fn check_numbers(key: &str, value: &str, lo: i32, hi: i32) -> Result<()> {
+    for item in value.split(',') {
+        let n: i32 = item
+            .parse()
+            .map_err(|_| bad_rule(format!("{key} takes numbers; “{item}” is not one.")))?;
+        if n == 0 || n < -hi || n > hi || (lo > 0 && n < lo) {
+            return Err(bad_rule(format!(
+                "{key} takes numbers from {lo} to {hi}; not {n}."
+            )));
+        }
+    }
+    Ok(())
+}
+
+const WEEKDAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+
+/// The rules Guildhall repeats by, checked as RFC 5545 §3.3.10 defines them: one line of
+/// `KEY=VALUE` parts, each key once, a FREQ of daily or slower, INTERVAL and COUNT bounded,
+/// not both COUNT and UNTIL, BY-lists in range and allowed for their FREQ. A rule may not add
+/// times within a day (BYHOUR, BYMINUTE, BYSECOND): a workshop's session happens at its own
+/// time, and such a rule could make 86,400 "workshops" a day.
 fn check_rule(rule: &str) -> Result<()> {
     if rule.is_empty()
         || !rule
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"=;,+-:".contains(&b))
     {
-        return Err(CoreError::invalid(
-            "series",
+        return Err(bad_rule(
             "A repeat rule is written like FREQ=WEEKLY;BYDAY=TU,TH (letters, digits and = ; , + - :).",
         ));
     }
-    match parts(rule).iter().find(|(k, _)| *k == "FREQ") {
-        Some((_, "DAILY" | "WEEKLY" | "MONTHLY" | "YEARLY")) => Ok(()),
-        Some((_, other)) => Err(CoreError::invalid(
-            "series",
-            format!(
+    let mut seen: Vec<&str> = Vec::new();
+    let mut freq = None;
+    for part in rule.split(';') {
+        let Some((key, value)) = part.split_once('=') else {
+            return Err(bad_rule(format!("“{part}” is not KEY=VALUE.")));
+        };
+        if seen.contains(&key) {
+            return Err(bad_rule(format!("{key} is given twice.")));
+        }
+        seen.push(key);
+        if value.is_empty() {
+            return Err(bad_rule(format!("{key} has no value.")));
+        }
+        match key {
+            "FREQ" => freq = Some(value),
+            "INTERVAL" => match value.parse::<u16>() {
+                Ok(n) if (1..=MAX_INTERVAL).contains(&n) => {}
+                _ => {
+                    return Err(bad_rule(format!(
+                        "INTERVAL is a whole number from 1 to {MAX_INTERVAL}."
+                    )))
+                }
+            },
+            "COUNT" => match value.parse::<u16>() {
+                Ok(n) if (1..=MAX_COUNT).contains(&n) => {}
+                _ => return Err(bad_rule(format!("A series has 1 to {MAX_COUNT} dates."))),
+            },
+            "UNTIL" => check_until(value)?,
+            "BYSECOND" | "BYMINUTE" | "BYHOUR" => {
+                return Err(bad_rule(
+                    "A workshop repeats at its session's time: a rule cannot add times within \
+                     a day (BYHOUR, BYMINUTE, BYSECOND).",
+                ))
+            }
+            "BYDAY" => {
+                for item in value.split(',') {
+                    let day = item.get(item.len().saturating_sub(2)..).unwrap_or_default();
+                    let nth = &item[..item.len() - day.len()];
+                    if !WEEKDAYS.contains(&day) {
+                        return Err(bad_rule(format!("“{item}” is not a weekday (MO … SU).")));
+                    }
+                    if !nth.is_empty() {
+                        check_numbers("BYDAY", nth.trim_start_matches('+'), -53, 53)?;
+                    }
+                }
+            }
+            "BYMONTHDAY" => check_numbers(key, value, -31, 31)?,
+            "BYYEARDAY" => check_numbers(key, value, -366, 366)?,
+            "BYWEEKNO" => check_numbers(key, value, -53, 53)?,
+            "BYMONTH" => check_numbers(key, value, 1, 12)?,
+            "BYSETPOS" => check_numbers(key, value, -366, 366)?,
+            "WKST" => {
+                if !WEEKDAYS.contains(&value) {
+                    return Err(bad_rule("WKST is a weekday (MO … SU)."));
+                }
+            }
+            other => return Err(bad_rule(format!("{other} is not part of a repeat rule."))),
+        }
+    }
+    let freq = match freq {
+        Some(f @ ("DAILY" | "WEEKLY" | "MONTHLY" | "YEARLY")) => f,
+        Some(other) => {
+            return Err(bad_rule(format!(
                 "Workshops repeat daily, weekly, monthly or yearly; this rule repeats {}.",
                 other.to_ascii_lowercase()
-            ),
-        )),
-        None => Err(CoreError::invalid(
-            "series",
-            "A repeat rule needs a FREQ (e.g. FREQ=WEEKLY).",
-        )),
+            )))
+        }
+        None => return Err(bad_rule("A repeat rule needs a FREQ (e.g. FREQ=WEEKLY).")),
+    };
+    let has = |key: &str| seen.contains(&key);
+    if has("COUNT") && has("UNTIL") {
+        return Err(bad_rule(
+            "A series ends after a number of dates or on a day, not both.",
+        ));
     }
+    // RFC 5545 §3.3.10: which BY-lists go with which FREQ.
+    if has("BYMONTHDAY") && freq == "WEEKLY" {
+        return Err(bad_rule(
+            "A weekly rule cannot name days of the month (BYMONTHDAY).",
+        ));
+    }
+    if has("BYYEARDAY") && freq != "YEARLY" {
+        return Err(bad_rule(
+            "Only a yearly rule can name days of the year (BYYEARDAY).",
+        ));
+    }
+    if has("BYWEEKNO") && freq != "YEARLY" {
+        return Err(bad_rule(
+            "Only a yearly rule can name weeks of the year (BYWEEKNO).",
+        ));
+    }
+    let numbered_day = rule
+        .split(';')
+        .any(|p| p.starts_with("BYDAY=") && p[6..].split(',').any(|d| d.len() > 2));
+    if numbered_day && !matches!(freq, "MONTHLY" | "YEARLY") {
+        return Err(bad_rule(
+            "Only a monthly or yearly rule can name the nth weekday (like 2TU).",
+        ));
+    }
+    if has("BYSETPOS")
+        && !["BYDAY", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH"]
+            .iter()
+            .any(|k| has(k))
+    {
+        return Err(bad_rule("BYSETPOS needs another BY-list to pick from."));
+    }
+    Ok(())
+}
+
+/// UNTIL as RFC 5545 writes it (a date, or a date-time in UTC or floating), in the planning
+/// years.
+fn check_until(value: &str) -> Result<()> {
+    let date = match value.len() {
+        8 => Date::strptime("%Y%m%d", value).ok(),
+        15 | 16 => DateTime::strptime("%Y%m%dT%H%M%S", value.trim_end_matches('Z'))
+            .ok()
+            .map(|d| d.date()),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        bad_rule(format!(
+            "UNTIL={value} is not a date (YYYYMMDD or YYYYMMDDTHHMMSSZ)."
+        ))
+    })?;
+    crate::time::check_year(date, "series")
 }
 
 fn rule_set(rule: &str, first: DateTime, tz: &TimeZone) -> Result<RRuleSet> {
@@ -593,6 +727,24 @@ mod tests {
             "FREQ=HOURLY;COUNT=3",
             "FREQ=DAILY\nEXDATE:20270317T183000",
             "BYDAY=TU",
+            // What a probe got through before: many dates a day, a zero interval, no end to
+            // COUNT, a date out of range, keys twice or unknown.
+            "FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23",
+            "FREQ=DAILY;BYMINUTE=0,30",
+            "FREQ=DAILY;BYSECOND=0,1",
+            "FREQ=WEEKLY;INTERVAL=0",
+            "FREQ=DAILY;COUNT=1000000",
+            "FREQ=DAILY;COUNT=0",
+            "FREQ=DAILY;UNTIL=99991231T000000Z",
+            "FREQ=DAILY;UNTIL=20271231;COUNT=3",
+            "FREQ=WEEKLY;FREQ=DAILY",
+            "FREQ=WEEKLY;BYDAY=XX",
+            "FREQ=WEEKLY;BYDAY=2TU",
+            "FREQ=WEEKLY;BYMONTHDAY=1",
+            "FREQ=MONTHLY;BYMONTHDAY=32",
+            "FREQ=MONTHLY;BYSETPOS=1",
+            "FREQ=WEEKLY;X-NAME=1",
+            "FREQ=WEEKLY;;BYDAY=TU",
         ] {
             assert!(
                 matches!(

@@ -107,10 +107,12 @@ pub(super) fn read_event(
         (None, Some((duration, line))) => add_duration(&read.start, duration)
             .map_err(|message| invalid(line, format!("DURATION: {message}")))?,
         (None, None) => match &read.start {
-            EventTime::Date(date) => EventTime::Date(
-                date.tomorrow()
-                    .map_err(|e| invalid(lines.begin, format!("DTSTART: {e}")))?,
-            ),
+            EventTime::Date(date) => EventTime::Date(date.tomorrow().map_err(|_| {
+                invalid(
+                    lines.begin,
+                    format!("DTSTART: {date} is too far in the future to place in a calendar"),
+                )
+            })?),
             other => other.clone(),
         },
     };
@@ -189,11 +191,14 @@ fn add_duration(start: &EventTime, duration: Duration) -> Result<EventTime, BadV
     if duration.negative {
         return Err(BadValue("an event cannot last a negative time".into()));
     }
+    // The library's overflow messages name its internals; say what it means.
+    let out_of_range =
+        || BadValue("the event ends too far in the future to place in a calendar".into());
     let days = Span::new()
         .try_days(duration.days)
-        .map_err(|e| BadValue(e.to_string()))?;
+        .map_err(|_| out_of_range())?;
     let exact = SignedDuration::from_secs(duration.seconds);
-    let fail = |e: jiff::Error| BadValue(e.to_string());
+    let fail = |_: jiff::Error| out_of_range();
     Ok(match start {
         EventTime::Date(date) => {
             if duration.seconds % 86_400 != 0 {

@@ -30,8 +30,12 @@ pub(super) struct Zones<'c> {
     resolved: HashMap<String, Zone>,
 }
 
-/// The tz database's spelling of `name`, if it is a zone there.
+/// The tz database's spelling of `name`, if it is a zone there that means the same on every
+/// computer (not `localtime`: see `zone_names`).
 fn iana(name: &str) -> Option<String> {
+    if !crate::zone_names::is_portable(name) {
+        return None;
+    }
     let tz = jiff::tz::db().get(name).ok()?;
     Some(tz.iana_name().unwrap_or(name).to_string())
 }
