@@ -48,6 +48,10 @@ pub enum Import {
         /// Import the good rows even when some rows are rejected.
         #[arg(long)]
         skip_bad_rows: bool,
+        /// The file's encoding (e.g. Shift_JIS, GB18030, windows-1251) when it is not UTF-8
+        /// and the guess is wrong.
+        #[arg(long, value_name = "NAME")]
+        encoding: Option<String>,
     },
     /// Workshops from an iCalendar (.ics) file; re-importing a file updates what it imported.
     Calendar {

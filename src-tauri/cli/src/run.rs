@@ -68,7 +68,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CoreError> {
             format,
             dry_run,
             skip_bad_rows,
-        }) => import_members(&db, &file, format, dry_run, skip_bad_rows),
+            encoding,
+        }) => import_members(&db, &file, format, dry_run, skip_bad_rows, encoding),
         Command::Export(Export::Members { file }) => {
             let count = write_target(&file, |out| db.read(|c| members::all_members_csv(c, out)))?;
             eprintln!("exported {count} members");
@@ -211,12 +212,14 @@ fn import_members(
     format: FormatArg,
     dry_run: bool,
     skip_bad_rows: bool,
+    encoding: Option<String>,
 ) -> Result<ExitCode, CoreError> {
     let bytes = read_file(file)?;
     let options = ImportOptions {
         format: format_of(format),
         skip_bad_rows,
         dry_run,
+        encoding,
         ..Default::default()
     };
     // The import service the app runs, headless: started for this one import, then stopped.
@@ -226,6 +229,15 @@ fn import_members(
         eprintln!("guildhall: {late}");
     }
     let report = report?;
+    if report.encoding_guessed {
+        // Never mojibake without a word: the guess is said, and how to choose another.
+        eprintln!(
+            "guildhall: {} is not UTF-8; read it as {} (a guess): if names look wrong, import \
+             again with --encoding NAME",
+            file.display(),
+            report.encoding
+        );
+    }
     for row in &report.rejected_rows {
         eprintln!(
             "{}:{}: {}",

@@ -331,3 +331,65 @@ fn watch_prints_each_domain_another_process_changes() {
     watch.wait().unwrap();
     assert_eq!(line.unwrap(), "members\n");
 }
+
+#[test]
+fn a_shift_jis_file_is_read_as_such_and_the_guess_is_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("members.csv");
+    let csv = "name,email\n山田太郎,taro@example.org\n佐藤花子,hanako@example.org\n鈴木一郎,ichiro@example.org\n";
+    let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(csv);
+    std::fs::write(&file, &bytes).unwrap();
+    let out = guildhall(&data, &["import", "members", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("read it as Shift_JIS (a guess)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let found = guildhall(&data, &["search", "taro"]);
+    assert!(
+        text(&found.stdout).contains("山田太郎"),
+        "{}",
+        text(&found.stdout)
+    );
+
+    // Named by the organizer: read so, and nothing is said.
+    let data2 = dir.path().join("data2");
+    let out = guildhall(
+        &data2,
+        &[
+            "import",
+            "members",
+            "--encoding",
+            "Shift_JIS",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success());
+    assert!(
+        !text(&out.stderr).contains("guess"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn control_characters_reach_the_terminal_only_as_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let file = dir.path().join("members.csv");
+    // A name with an ESC sequence (clear screen) and a bidi override.
+    std::fs::write(
+        &file,
+        "name,email\nEve\u{1b}[2J\u{202e}gnirts,eve@example.org\n",
+    )
+    .unwrap();
+    guildhall(&data, &["import", "members", file.to_str().unwrap()]);
+    let out = guildhall(&data, &["search", "eve"]);
+    let shown = text(&out.stdout);
+    assert!(
+        !shown.contains('\u{1b}') && !shown.contains('\u{202e}'),
+        "{shown:?}"
+    );
+}

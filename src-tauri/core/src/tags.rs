@@ -12,7 +12,7 @@ const MAX_TAGS: usize = 50;
 pub fn normalize_tags(tags: &[String], owner: &str) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::with_capacity(tags.len());
     for tag in tags {
-        let tag = squash_whitespace(tag).to_lowercase();
+        let tag = squash_whitespace(&crate::text::strip_unsafe(tag, false)).to_lowercase();
         if tag.is_empty() {
             continue;
         }

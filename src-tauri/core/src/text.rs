@@ -42,6 +42,34 @@ fn push_folded(out: &mut String, c: char) {
     }
 }
 
+/// Characters that change how text shows without showing themselves: bidi overrides and
+/// isolates (U+202A–U+202E, U+2066–U+2069: "Eve\u{202E}gnirts" shows as "Evestring"), zero-width
+/// spaces and joiners that no script needs (U+200B, U+2060–U+2064, U+FEFF), the soft hyphen and
+/// the other format characters Unicode lists. ZWNJ/ZWJ and the left-to-right/right-to-left
+/// marks (U+200C–U+200F) are not among them: Persian, Indic scripts and mixed-direction names
+/// need them.
+pub fn is_hidden(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}' | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// `s` without control characters (ESC, BEL, NUL…: what reaches a terminal or a spreadsheet
+/// as a command) and without [`is_hidden`] characters. Tabs and line breaks stay when
+/// `keep_lines` (notes, descriptions), else they become spaces.
+pub fn strip_unsafe(s: &str, keep_lines: bool) -> String {
+    s.chars()
+        .filter_map(|c| match c {
+            '\n' | '\t' if keep_lines => Some(c),
+            '\r' if keep_lines => None,
+            '\n' | '\t' | '\r' => Some(' '),
+            c if c.is_control() || is_hidden(c) => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
 /// Trims and collapses runs of whitespace (including newlines) to one space.
 pub fn squash_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -132,6 +160,19 @@ mod tests {
             "Straße, Łódź; Þórr",
         ] {
             assert_eq!(fold(s), by_nfd(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn controls_and_hidden_characters_go_and_scripts_keep_their_joiners() {
+        assert_eq!(strip_unsafe("Eve\u{1b}[2J\u{7}", false), "Eve[2J");
+        assert_eq!(strip_unsafe("Eve\u{202E}gnirts", false), "Evegnirts");
+        assert_eq!(strip_unsafe("a\u{200B}b\u{FEFF}", false), "ab");
+        assert_eq!(strip_unsafe("line 1\r\nline\t2", true), "line 1\nline\t2");
+        assert_eq!(strip_unsafe("line 1\nline 2", false), "line 1 line 2");
+        // Persian with ZWNJ, Hindi with ZWJ: unchanged.
+        for kept in ["می\u{200C}خواهم", "क्\u{200D}ष", "\u{200F}שלום"] {
+            assert_eq!(strip_unsafe(kept, false), kept);
         }
     }
 

@@ -135,3 +135,32 @@ fn generated(n: usize, bad: Option<usize>) -> (String, u32) {
     }
     (csv, bad.map_or(0, |b| b as u32 + 2))
 }
+
+#[test]
+fn the_preview_flags_an_email_that_only_looks_like_an_existing_member_s() {
+    let (_dir, ctx) = open();
+    ctx.write(|tx| {
+        members::create(
+            tx,
+            &members::MemberInput {
+                name: "Ada Lovelace".into(),
+                email: Some("ada@example.org".into()),
+                ..Default::default()
+            },
+            &ctx.clock,
+        )
+    })
+    .unwrap();
+    // Cyrillic "а" in the first one; the second is Ada herself; the third someone new.
+    let file =
+        "name,email\nAda L.,\u{0430}da@example.org\nAda,ADA@example.org\nGrace,grace@example.org\n";
+    let p = preview(&ctx, file.as_bytes());
+    assert_eq!(p.look_alikes.len(), 1, "{:?}", p.look_alikes);
+    let hit = &p.look_alikes[0];
+    assert_eq!(hit.line, 2);
+    assert_eq!(hit.email, "\u{0430}da@example.org");
+    assert_eq!(
+        (hit.existing_email.as_str(), hit.existing_name.as_str()),
+        ("ada@example.org", "Ada Lovelace")
+    );
+}

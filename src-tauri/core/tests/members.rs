@@ -324,3 +324,33 @@ fn demo_community_loads_once_and_leaves_real_members_when_removed() {
     assert_eq!((status.demo_members, status.own_members), (0, 1));
     assert_eq!(ctx.read(|c| members::get(c, &real.id)).unwrap(), real);
 }
+
+#[test]
+fn what_a_member_typed_cannot_drive_a_terminal_or_hide_a_second_address() {
+    let (_dir, ctx) = open();
+    let add = |name: &str, email: &str| {
+        ctx.write(|tx| {
+            members::create(
+                tx,
+                &MemberInput {
+                    name: name.into(),
+                    email: Some(email.into()),
+                    ..Default::default()
+                },
+                &ctx.clock,
+            )
+        })
+    };
+    let eve = add("Eve\u{1b}[2J\u{7} \u{202e}Smith", "eve@example.org").unwrap();
+    assert_eq!(eve.name, "Eve[2J Smith");
+    // Invisible characters in an address are refused; a full-width copy is the same address.
+    for hidden in ["e\u{200b}ve@example.org", "eve\u{202e}@example.org"] {
+        let err = add("Other", hidden).unwrap_err();
+        assert!(
+            err.to_string().contains("invisible character"),
+            "{hidden:?}: {err}"
+        );
+    }
+    let err = add("Eve again", "\u{ff45}\u{ff56}\u{ff45}@example.org").unwrap_err();
+    assert!(matches!(err, CoreError::DuplicateEmail { .. }), "{err:?}");
+}

@@ -34,9 +34,12 @@ pub fn preview_import(
     state: State<'_, AppState>,
     path: String,
     format: Option<ImportFormat>,
+    encoding: Option<String>,
 ) -> Result<ImportPreview, CommandError> {
     let bytes = read_chosen(state.chosen(), &path)?;
-    Ok(state.core()?.read(|c| import::preview(c, &bytes, format))?)
+    Ok(state
+        .core()?
+        .read(|c| import::preview_in(c, &bytes, format, encoding.as_deref()))?)
 }
 
 #[tauri::command(async)]

@@ -44,7 +44,7 @@ export const commands = {
 	exportMailingList: (filter: AudienceFilter_Deserialize, format: MailingListFormat) => typedError<ExportResult | null, CommandError_Serialize>(__TAURI_INVOKE("export_mailing_list", { filter, format })),
 	/**  Asks which file to import; `None` when the organizer cancels. */
 	chooseImportFile: () => typedError<string | null, CommandError_Serialize>(__TAURI_INVOKE("choose_import_file")),
-	previewImport: (path: string, format: ImportFormat | null) => typedError<ImportPreview_Serialize, CommandError_Serialize>(__TAURI_INVOKE("preview_import", { path, format })),
+	previewImport: (path: string, format: ImportFormat | null, encoding: string | null) => typedError<ImportPreview_Serialize, CommandError_Serialize>(__TAURI_INVOKE("preview_import", { path, format, encoding })),
 	importMembers: (path: string, options: ImportOptions_Deserialize, onProgress: Channel<ImportProgress>) => typedError<ImportReport, CommandError_Serialize>(__TAURI_INVOKE("import_members", { path, options, onProgress })),
 	/**  Stops the running import; it rolls back and answers `cancelled`. */
 	cancelImport: () => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("cancel_import")),
@@ -381,6 +381,8 @@ export type ImportOptions_Deserialize = {
 	skipBadRows: boolean,
 	/**  Check everything and count what would happen, but write nothing. */
 	dryRun: boolean,
+	/**  The encoding the organizer chose (a label like "Shift_JIS"); else detected. */
+	encoding?: string | null,
 };
 
 export type ImportOptions_Serialize = {
@@ -392,6 +394,8 @@ export type ImportOptions_Serialize = {
 	skipBadRows: boolean,
 	/**  Check everything and count what would happen, but write nothing. */
 	dryRun: boolean,
+	/**  The encoding the organizer chose (a label like "Shift_JIS"); else detected. */
+	encoding: string | null,
 };
 
 /**  What the organizer sees before importing. */
@@ -400,8 +404,15 @@ export type ImportPreview = ImportPreview_Serialize | ImportPreview_Deserialize;
 /**  What the organizer sees before importing. */
 export type ImportPreview_Deserialize = {
 	format: ImportFormat,
-	/**  The encoding the file was read in: UTF-8, UTF-16LE, UTF-16BE or windows-1252. */
+	/**  The encoding the file was read in (UTF-8, UTF-16LE, Shift_JIS…). */
 	encoding: string,
+	/**
+	 *  The encoding is a guess (the file is neither marked nor UTF-8): the preview says so and
+	 *  the organizer may choose another from `encodings`.
+	 */
+	encodingGuessed: boolean,
+	/**  The encodings the organizer can choose from. */
+	encodings: string[],
 	/**  "," ";" or a tab. */
 	delimiter: string,
 	headers: string[],
@@ -417,13 +428,25 @@ export type ImportPreview_Deserialize = {
 	needsMapping: boolean,
 	/**  The headers of the columns that will not be imported. */
 	ignoredColumns: string[],
+	/**
+	 *  Rows whose email looks like an existing member's but is another address (the first
+	 *  fifty): a look-alike the organizer should check before importing.
+	 */
+	lookAlikes: LookAlike[],
 };
 
 /**  What the organizer sees before importing. */
 export type ImportPreview_Serialize = {
 	format: ImportFormat,
-	/**  The encoding the file was read in: UTF-8, UTF-16LE, UTF-16BE or windows-1252. */
+	/**  The encoding the file was read in (UTF-8, UTF-16LE, Shift_JIS…). */
 	encoding: string,
+	/**
+	 *  The encoding is a guess (the file is neither marked nor UTF-8): the preview says so and
+	 *  the organizer may choose another from `encodings`.
+	 */
+	encodingGuessed: boolean,
+	/**  The encodings the organizer can choose from. */
+	encodings: string[],
 	/**  "," ";" or a tab. */
 	delimiter: string,
 	headers: string[],
@@ -439,6 +462,11 @@ export type ImportPreview_Serialize = {
 	needsMapping: boolean,
 	/**  The headers of the columns that will not be imported. */
 	ignoredColumns: string[],
+	/**
+	 *  Rows whose email looks like an existing member's but is another address (the first
+	 *  fifty): a look-alike the organizer should check before importing.
+	 */
+	lookAlikes: LookAlike[],
 };
 
 export type ImportProgress = {
@@ -462,6 +490,17 @@ export type ImportReport = {
 	 *  database is exactly as it was.
 	 */
 	committed: boolean,
+	/**  The encoding the file was read in, and whether it was a guess (see `ImportPreview`). */
+	encoding: string,
+	encodingGuessed: boolean,
+};
+
+/**  An email of the file that looks like an existing member's without being it. */
+export type LookAlike = {
+	line: number,
+	email: string,
+	existingEmail: string,
+	existingName: string,
 };
 
 /**  The shapes a mailing list can be written in. */

@@ -109,8 +109,8 @@ export const api = {
   loadDemo: () => call(commands.loadDemo()),
   removeDemo: () => call(commands.removeDemo()),
   chooseImportFile: () => call(commands.chooseImportFile()),
-  previewImport: (path: string, format: b.ImportFormat | null) =>
-    call(commands.previewImport(path, format)),
+  previewImport: (path: string, format: b.ImportFormat | null, encoding: string | null = null) =>
+    call(commands.previewImport(path, format, encoding)),
   importMembers: (
     path: string,
     options: ImportOptions,

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
 use crate::error::{CoreError, Result};
-use crate::text::squash_whitespace;
+use crate::text::{squash_whitespace, strip_unsafe};
 use crate::time::{zone, zone_name};
 use crate::workshops::exceptions::DateChange;
 use crate::workshops::input::{self, CleanSession, CleanWorkshop};
@@ -207,7 +207,7 @@ fn to_workshop(event: &ReadEvent, clock: &Clock) -> Result<(CleanWorkshop, TimeZ
             message: format!("the UID is longer than {MAX_UID} characters"),
         });
     }
-    let title = squash_whitespace(&event.summary);
+    let title = squash_whitespace(&strip_unsafe(&event.summary, false));
     Ok((
         CleanWorkshop {
             title: if title.is_empty() {
@@ -215,10 +215,7 @@ fn to_workshop(event: &ReadEvent, clock: &Clock) -> Result<(CleanWorkshop, TimeZ
             } else {
                 title
             },
-            description: event
-                .description
-                .as_deref()
-                .unwrap_or_default()
+            description: strip_unsafe(event.description.as_deref().unwrap_or_default(), true)
                 .trim()
                 .to_owned(),
             status: match event.status {
@@ -230,7 +227,7 @@ fn to_workshop(event: &ReadEvent, clock: &Clock) -> Result<(CleanWorkshop, TimeZ
             venue: event
                 .location
                 .as_deref()
-                .map(squash_whitespace)
+                .map(|l| squash_whitespace(&strip_unsafe(l, false)))
                 .filter(|l| !l.is_empty()),
             online_url: url,
             capacity: None,

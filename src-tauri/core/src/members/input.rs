@@ -6,7 +6,8 @@ use jiff::civil::Date;
 use super::model::{MemberInput, PracticeLevel, Role};
 use crate::error::{CoreError, Result};
 use crate::tags::normalize_tags;
-use crate::text::squash_whitespace;
+use crate::text::{squash_whitespace, strip_unsafe};
+use unicode_normalization::UnicodeNormalization;
 
 const MAX_NAME: usize = 200;
 const MAX_EMAIL: usize = 254; // RFC 5321 path limit
@@ -30,7 +31,8 @@ pub(crate) struct CleanMember {
 }
 
 pub(crate) fn clean(input: &MemberInput) -> Result<CleanMember> {
-    let name = squash_whitespace(&input.name);
+    // Nothing that drives a terminal or hides in the text (see `text::strip_unsafe`).
+    let name = squash_whitespace(&strip_unsafe(&input.name, false));
     if name.is_empty() {
         return Err(CoreError::invalid("name", "A name is required."));
     }
@@ -49,7 +51,7 @@ pub(crate) fn clean(input: &MemberInput) -> Result<CleanMember> {
         Some(p) => Some(check_phone(p)?),
         None => None,
     };
-    let notes = input.notes.trim().to_owned();
+    let notes = strip_unsafe(&input.notes, true).trim().to_owned();
     if notes.chars().count() > MAX_NOTES {
         return Err(CoreError::invalid(
             "notes",
@@ -101,6 +103,9 @@ pub fn normalize_email(email: &str) -> Result<String> {
     if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad("it contains a space"));
     }
+    if email.chars().any(crate::text::is_hidden) {
+        return Err(bad("it contains an invisible character"));
+    }
     let Some((local, domain)) = email.rsplit_once('@') else {
         return Err(bad("it has no @"));
     };
@@ -116,7 +121,8 @@ pub fn normalize_email(email: &str) -> Result<String> {
     {
         return Err(bad("the part after @ is not a domain like example.org"));
     }
-    Ok(email.to_lowercase())
+    // NFKC first: a full-width "ａｄａ@example.org" is ada@example.org, not another person.
+    Ok(email.nfkc().collect::<String>().to_lowercase())
 }
 
 fn check_phone(phone: &str) -> Result<String> {

@@ -9,7 +9,7 @@ use super::model::{SessionInput, WorkshopInput, WorkshopStatus};
 use super::series;
 use crate::error::{CoreError, Result};
 use crate::tags::normalize_tags;
-use crate::text::squash_whitespace;
+use crate::text::{squash_whitespace, strip_unsafe};
 use crate::time::{instant, parse_local, zone};
 
 const MAX_TITLE: usize = 200;
@@ -65,7 +65,10 @@ fn check_url(url: &str) -> Result<()> {
 }
 
 fn optional_text(value: Option<&str>, max: usize, field: &'static str) -> Result<Option<String>> {
-    let Some(text) = value.map(squash_whitespace).filter(|t| !t.is_empty()) else {
+    let Some(text) = value
+        .map(|v| squash_whitespace(&strip_unsafe(v, false)))
+        .filter(|t| !t.is_empty())
+    else {
         return Ok(None);
     };
     if text.chars().count() > max {
@@ -93,7 +96,7 @@ fn start_of(day: Date, tz: &TimeZone) -> Result<Timestamp> {
 }
 
 fn clean_session(input: &SessionInput, tz: &TimeZone) -> Result<CleanSession> {
-    let title = squash_whitespace(&input.title);
+    let title = squash_whitespace(&strip_unsafe(&input.title, false));
     if title.chars().count() > MAX_TITLE {
         return Err(CoreError::invalid(
             "sessions",
@@ -173,8 +176,8 @@ pub(crate) fn clean(input: &WorkshopInput) -> Result<CleanWorkshop> {
         }
     }
     let clean = CleanWorkshop {
-        title: squash_whitespace(&input.title),
-        description: input.description.trim().replace("\r\n", "\n"),
+        title: squash_whitespace(&strip_unsafe(&input.title, false)),
+        description: strip_unsafe(&input.description, true).trim().to_owned(),
         status: input.status,
         time_zone: input.time_zone.trim().to_owned(),
         venue: optional_text(input.venue.as_deref(), MAX_VENUE, "venue")?,

@@ -87,8 +87,13 @@ pub struct ColumnMapping {
 #[serde(rename_all = "camelCase")]
 pub struct ImportPreview {
     pub format: ImportFormat,
-    /// The encoding the file was read in: UTF-8, UTF-16LE, UTF-16BE or windows-1252.
+    /// The encoding the file was read in (UTF-8, UTF-16LE, Shift_JIS…).
     pub encoding: String,
+    /// The encoding is a guess (the file is neither marked nor UTF-8): the preview says so and
+    /// the organizer may choose another from `encodings`.
+    pub encoding_guessed: bool,
+    /// The encodings the organizer can choose from.
+    pub encodings: Vec<String>,
     /// "," ";" or a tab.
     pub delimiter: String,
     pub headers: Vec<String>,
@@ -104,6 +109,19 @@ pub struct ImportPreview {
     pub needs_mapping: bool,
     /// The headers of the columns that will not be imported.
     pub ignored_columns: Vec<String>,
+    /// Rows whose email looks like an existing member's but is another address (the first
+    /// fifty): a look-alike the organizer should check before importing.
+    pub look_alikes: Vec<LookAlike>,
+}
+
+/// An email of the file that looks like an existing member's without being it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LookAlike {
+    pub line: u32,
+    pub email: String,
+    pub existing_email: String,
+    pub existing_name: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -117,6 +135,9 @@ pub struct ImportOptions {
     pub skip_bad_rows: bool,
     /// Check everything and count what would happen, but write nothing.
     pub dry_run: bool,
+    /// The encoding the organizer chose (a label like "Shift_JIS"); else detected.
+    #[serde(default)]
+    pub encoding: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -150,4 +171,7 @@ pub struct ImportReport {
     /// False for a dry run, and when rows were rejected without `skip_bad_rows`: then the
     /// database is exactly as it was.
     pub committed: bool,
+    /// The encoding the file was read in, and whether it was a guess (see `ImportPreview`).
+    pub encoding: String,
+    pub encoding_guessed: bool,
 }
