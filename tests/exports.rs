@@ -25,7 +25,7 @@ fn exports_write_where_the_dialog_says_and_merges_combine_two_records() {
     let result = h.ok("export_members", json!({}));
     assert_eq!(result["count"], 2);
     let text = std::fs::read_to_string(&backup).unwrap();
-    assert!(text.starts_with("id,name,email,"), "{text}");
+    assert!(text.starts_with("\"id\",\"name\",\"email\","), "{text}");
     assert!(text.contains("Zoë Müller") && text.contains("Grace Hopper"));
 
     let list = out.path().join("list.txt");

@@ -53,7 +53,7 @@ fn import_search_and_export_round_trip() {
     let out = guildhall(&data, &["export", "members", "-"]);
     assert!(out.status.success());
     let csv = text(&out.stdout);
-    assert!(csv.starts_with("id,name,email,"));
+    assert!(csv.starts_with("\"id\",\"name\",\"email\","), "{csv}");
     assert_eq!(csv.lines().count(), 3);
 
     // Nobody agreed to email: the mailing list is empty, not an error.

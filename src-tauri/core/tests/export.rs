@@ -5,6 +5,7 @@
 mod common;
 
 use common::{add, community, everyone, export, mailable, open, sql};
+use guildhall_core::members::export::{neutralise_formula, unguard_formula};
 use guildhall_core::members::{
     self, AudienceFilter, MailingListFormat, MemberInput, PracticeLevel, Role,
 };
@@ -85,7 +86,10 @@ fn filters_match_any_tag_and_the_role_and_the_level() {
     let (count, csv) = export(&ctx, &nobody, MailingListFormat::Csv);
     assert_eq!(
         (count, csv.as_str()),
-        (0, "email,name,first_name,last_name,tags\r\n")
+        (
+            0,
+            "\"email\",\"name\",\"first_name\",\"last_name\",\"tags\"\r\n"
+        )
     );
 }
 
@@ -95,10 +99,10 @@ fn csv_is_rfc_4180() {
     community(&ctx);
     assert_eq!(
         everyone(&ctx, MailingListFormat::Csv),
-        "email,name,first_name,last_name,tags\r\n\
-         aoife@example.com,\"Aoife \"\"Fee\"\" O'Brien\",\"Aoife \"\"Fee\"\"\",O'Brien,\"a;b, écriture\"\r\n\
-         mei@example.net,\"Chen, Mei; Dr\",\"Chen, Mei;\",Dr,\r\n\
-         zoe@example.org,Zoë van der Berg,Zoë van der,Berg,\"data science, rust\"\r\n"
+        "\"email\",\"name\",\"first_name\",\"last_name\",\"tags\"\r\n\
+         \"aoife@example.com\",\"Aoife \"\"Fee\"\" O'Brien\",\"Aoife \"\"Fee\"\"\",\"O'Brien\",\"a;b, écriture\"\r\n\
+         \"mei@example.net\",\"Chen, Mei; Dr\",\"Chen, Mei;\",\"Dr\",\"\"\r\n\
+         \"zoe@example.org\",\"Zoë van der Berg\",\"Zoë van der\",\"Berg\",\"data science, rust\"\r\n"
     );
 }
 
@@ -108,10 +112,10 @@ fn mailchimp_uses_its_column_names_and_one_tags_field() {
     community(&ctx);
     assert_eq!(
         everyone(&ctx, MailingListFormat::Mailchimp),
-        "Email Address,First Name,Last Name,Tags\r\n\
-         aoife@example.com,\"Aoife \"\"Fee\"\"\",O'Brien,\"a;b,écriture\"\r\n\
-         mei@example.net,\"Chen, Mei;\",Dr,\r\n\
-         zoe@example.org,Zoë van der,Berg,\"data science,rust\"\r\n"
+        "\"Email Address\",\"First Name\",\"Last Name\",\"Tags\"\r\n\
+         \"aoife@example.com\",\"Aoife \"\"Fee\"\"\",\"O'Brien\",\"a;b,écriture\"\r\n\
+         \"mei@example.net\",\"Chen, Mei;\",\"Dr\",\"\"\r\n\
+         \"zoe@example.org\",\"Zoë van der\",\"Berg\",\"data science,rust\"\r\n"
     );
 }
 
@@ -122,10 +126,11 @@ fn listmonk_puts_tags_level_and_roles_in_json_attributes() {
     let text = everyone(&ctx, MailingListFormat::Listmonk);
     assert_eq!(
         text,
-        "email,name,attributes\r\n\
-         aoife@example.com,\"Aoife \"\"Fee\"\" O'Brien\",\"{\"\"tags\"\":[\"\"a;b\"\",\"\"écriture\"\"],\"\"level\"\":\"\"practitioner\"\",\"\"roles\"\":[\"\"volunteer\"\"]}\"\r\n\
-         mei@example.net,\"Chen, Mei; Dr\",\"{\"\"tags\"\":[],\"\"level\"\":\"\"newcomer\"\",\"\"roles\"\":[\"\"member\"\"]}\"\r\n\
-         zoe@example.org,Zoë van der Berg,\"{\"\"tags\"\":[\"\"data science\"\",\"\"rust\"\"],\"\"level\"\":\"\"expert\"\",\"\"roles\"\":[\"\"organizer\"\",\"\"member\"\"]}\"\r\n"
+        "\"email\",\"name\",\"attributes\"\r\n\
+         \"aoife@example.com\",\"Aoife \"\"Fee\"\" O'Brien\",\"{\"\"tags\"\":[\"\"a;b\"\",\"\"écriture\"\"],\"\"level\"\":\"\"practitioner\"\",\"\"roles\"\":[\"\"volunteer\"\"]}\"\r\n\
+         \"mei@example.net\",\"Chen, Mei; Dr\",\"{\"\"tags\"\":[],\"\"level\"\":\"\"newcomer\"\",\"\"roles\"\":[\"\"member\"\"]}\"\r\n\
+         \"zoe@example.org\",\"Zoë van der Berg\",\"{\"\"tags\"\":[\"\"data science\"\",\"\"rust\"\"],\"\"level\"\":\"\"expert\"\",\"\"roles\"\":[\"\"organizer\"\",\"\"member\"\"]}\"\r\n"
+
     );
     // And a CSV reader gets valid JSON back.
     let mut reader = csv::Reader::from_reader(text.as_bytes());
@@ -146,7 +151,7 @@ fn plain_is_one_line_for_bcc() {
 }
 
 #[test]
-fn spreadsheet_formulas_are_neutralised_in_mailing_lists_only() {
+fn spreadsheet_formulas_are_neutralised_in_every_csv_we_write() {
     let (_dir, ctx) = open();
     add(
         &ctx,
@@ -159,11 +164,24 @@ fn spreadsheet_formulas_are_neutralised_in_mailing_lists_only() {
             )
         },
     );
+    add(
+        &ctx,
+        MemberInput {
+            // `;` as the spreadsheet's separator must not split a formula off a name.
+            notes: "'=already quoted by the member".into(),
+            ..mailable("Ada;=1+1", "ada@example.org")
+        },
+    );
     let (_, csv) = export(&ctx, &AudienceFilter::default(), MailingListFormat::Csv);
+    let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
-        csv.lines().nth(1).unwrap(),
-        "'+1@example.org,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",\
-         \"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",,\"'-minus, @home\""
+        lines[1],
+        "\"'+1@example.org\",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",\
+         \"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",\"\",\"'-minus, @home\""
+    );
+    assert_eq!(
+        lines[2],
+        "\"ada@example.org\",\"Ada;=1+1\",\"Ada;=1+1\",\"\",\"\""
     );
     let (_, mailchimp) = export(
         &ctx,
@@ -172,34 +190,45 @@ fn spreadsheet_formulas_are_neutralised_in_mailing_lists_only() {
     );
     assert_eq!(
         mailchimp.lines().nth(1).unwrap(),
-        "'+1@example.org,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",,\"'-minus,@home\""
+        "\"'+1@example.org\",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",\"\",\"'-minus,@home\""
     );
     let (_, listmonk) = export(
         &ctx,
         &AudienceFilter::default(),
         MailingListFormat::Listmonk,
     );
-    assert!(listmonk.contains("\r\n'+1@example.org,\"'=HYPERLINK("));
+    assert!(listmonk.contains("\r\n\"'+1@example.org\",\"'=HYPERLINK("));
     for cell in ["=", "+", "-", "@", "\t", "\r"] {
         let value = format!("{cell}x");
-        assert_eq!(
-            guildhall_core::members::export::neutralise_formula(&value),
-            format!("'{value}")
-        );
+        assert_eq!(neutralise_formula(&value), format!("'{value}"));
+        assert_eq!(unguard_formula(&neutralise_formula(&value)), value);
     }
-    assert_eq!(
-        guildhall_core::members::export::neutralise_formula("a=b"),
-        "a=b"
-    );
+    assert_eq!(neutralise_formula("a=b"), "a=b");
+    // A member's own leading quote before a formula start gets one more, so taking the guard
+    // off gives back exactly what they typed; a quote before plain text is left alone.
+    assert_eq!(neutralise_formula("'=x"), "''=x");
+    assert_eq!(unguard_formula("''=x"), "'=x");
+    assert_eq!(neutralise_formula("'tis"), "'tis");
+    assert_eq!(unguard_formula("'tis"), "'tis");
 
-    // The backup keeps values exactly as stored, so that it reads back unchanged.
+    // The backup is neutralised too, and Guildhall's importer takes the guard off again (the
+    // round trip is in round_trip.rs).
     let mut out = Vec::new();
     ctx.read(|c| members::all_members_csv(c, &mut out)).unwrap();
     let backup = String::from_utf8(out).unwrap();
-    assert!(
-        backup.contains(",\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",+1@example.org,")
-    );
-    assert!(backup.contains(",\"-minus, @home\",") && backup.contains(",=1+1,"));
+    assert!(backup
+        .contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",\"'+1@example.org\","));
+    assert!(backup.contains(",\"'-minus, @home\",") && backup.contains(",\"'=1+1\","));
+    assert!(backup.contains(",\"''=already quoted by the member\","));
+    let mut reader = csv::Reader::from_reader(backup.as_bytes());
+    for record in reader.records() {
+        for cell in record.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell:?} would run as a formula"
+            );
+        }
+    }
 }
 
 #[test]
@@ -244,17 +273,23 @@ fn the_backup_has_every_member_and_every_field() {
     let mut lines = text.split_inclusive("\r\n");
     assert_eq!(
         lines.next().unwrap(),
-        "id,name,email,phone,practice_level,roles,tags,email_consent,consent_on,unsubscribed_at,\
-         joined_on,source,profile_url,notes,check_in_code,created_at,updated_at,archived_at\r\n"
+        "\"id\",\"name\",\"email\",\"phone\",\"practice_level\",\"roles\",\"tags\",\
+         \"email_consent\",\"consent_on\",\"unsubscribed_at\",\"joined_on\",\"source\",\
+         \"profile_url\",\"notes\",\"check_in_code\",\"created_at\",\"updated_at\",\
+         \"archived_at\"\r\n"
     );
-    assert!(lines.next().unwrap().contains(",Ada,,,newcomer,,,no,,,"));
+    assert!(lines
+        .next()
+        .unwrap()
+        .contains(",\"Ada\",\"\",\"\",\"newcomer\",\"\",\"\",\"no\",\"\",\"\","));
     assert_eq!(
         lines.collect::<String>(),
         format!(
-            "{},Zoë van der Berg,Zoe@Example.org,+49 30 123456,expert,\"facilitator, volunteer\",\
-             \"a;b, rust\",yes,2025-03-01,2025-05-01T09:00:00Z,2024-11-05,meetup,\
-             https://www.meetup.com/members/42/,\"Brings the projector,\nand \"\"good\"\" coffee.\",\
-             {},2024-11-05T18:00:00Z,2025-05-01T09:00:00Z,2025-06-01T12:00:00Z\r\n",
+            "\"{}\",\"Zoë van der Berg\",\"Zoe@Example.org\",\"'+49 30 123456\",\"expert\",\
+             \"facilitator, volunteer\",\"a;b, rust\",\"yes\",\"2025-03-01\",\
+             \"2025-05-01T09:00:00Z\",\"2024-11-05\",\"meetup\",\
+             \"https://www.meetup.com/members/42/\",\"Brings the projector,\nand \"\"good\"\" coffee.\",\
+             \"{}\",\"2024-11-05T18:00:00Z\",\"2025-05-01T09:00:00Z\",\"2025-06-01T12:00:00Z\"\r\n",
             m.id, m.check_in_code
         )
     );

@@ -1,8 +1,10 @@
 //! CSV exports: the mailing-list layouts other tools import, and the full backup of every
 //! member that Guildhall's own importer reads back.
 //!
-//! RFC 4180: CRLF line ends, a field is quoted when it holds a comma, a quote or a line break,
-//! and a quote inside is doubled (the `csv` crate does the quoting). UTF-8 without a BOM.
+//! RFC 4180: CRLF line ends, every field quoted (so a spreadsheet that splits on `;` or TAB
+//! still sees one cell: `Ada;=1+1` stays a name, not a name and a formula), a quote inside
+//! doubled. UTF-8 without a BOM. Every cell that a spreadsheet would run as a formula is
+//! neutralised, in every CSV we write, the backup included (see [`neutralise_formula`]).
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -38,6 +40,7 @@ impl Layout {
 fn writer(out: &mut dyn Write) -> ::csv::Writer<&mut dyn Write> {
     ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
+        .quote_style(::csv::QuoteStyle::Always)
         .from_writer(out)
 }
 
@@ -45,16 +48,34 @@ fn csv_error(e: ::csv::Error) -> CoreError {
     write_error(e.into())
 }
 
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether a spreadsheet would run `cell` as a formula, or `cell` begins with our guard before
+/// such a start (so the guard can be told from a member's own `'`).
+fn needs_guard(cell: &str) -> bool {
+    cell.starts_with(FORMULA_START)
+        || (cell.starts_with('\'') && cell.trim_start_matches('\'').starts_with(FORMULA_START))
+}
+
 /// Spreadsheet formula injection (OWASP "CSV Injection"): Excel, LibreOffice and Google Sheets
 /// run a cell that starts with `=`, `+`, `-` or `@` as a formula (TAB and CR can hide such a
-/// start). A mailing list is meant to be opened in a spreadsheet, so such a cell gets a leading
-/// `'`, which spreadsheets read as "this is text": nothing a member typed is ever executed. The
-/// price is that such a value (say an address starting with `-`) shows the `'`.
+/// start). Such a cell gets a leading `'`, which spreadsheets read as "this is text": nothing a
+/// member typed is ever executed. A cell that already starts with `'`s before such a start gets
+/// one more, so [`unguard_formula`] gives back exactly what was stored (Guildhall's importer
+/// does that for its own backup). Elsewhere the price is that such a value shows the `'`.
 pub fn neutralise_formula(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if needs_guard(cell) {
         Cow::Owned(format!("'{cell}"))
     } else {
         Cow::Borrowed(cell)
+    }
+}
+
+/// The value [`neutralise_formula`] was given: one guard `'` removed where it added one.
+pub fn unguard_formula(cell: &str) -> Cow<'_, str> {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_guard(rest) => Cow::Borrowed(rest),
+        _ => Cow::Borrowed(cell),
     }
 }
 
@@ -150,11 +171,10 @@ pub const ALL_MEMBERS_HEADER: [&str; 18] = [
 
 /// Writes every member, archived ones too, with every field, ordered by name; returns how many.
 ///
-/// This file is a BACKUP that Guildhall reads back, not a spreadsheet: values are written
-/// exactly as stored (roles and tags joined by ", ", consent as yes/no, an empty cell for
-/// nothing), WITHOUT the formula-neutralising `'` of the mailing lists, which would not survive
-/// the round trip. A spreadsheet opening it may evaluate a cell that starts with `=`; use a
-/// mailing-list export to work on members in a spreadsheet.
+/// This file is a BACKUP that Guildhall reads back: values are written as stored (roles and
+/// tags joined by ", ", consent as yes/no, an empty cell for nothing), each neutralised like
+/// the mailing lists' so a spreadsheet opening it runs nothing; Guildhall's importer takes the
+/// guard off again ([`unguard_formula`]), so the round trip is exact.
 pub fn all_members_csv(conn: &Connection, out: &mut dyn Write) -> Result<u32> {
     let mut csv = writer(out);
     csv.write_record(ALL_MEMBERS_HEADER).map_err(csv_error)?;
@@ -184,7 +204,12 @@ pub fn all_members_csv(conn: &Connection, out: &mut dyn Write) -> Result<u32> {
             m.updated_at.clone(),
             opt(&m.archived_at),
         ];
-        csv.write_record(&record).map_err(csv_error)?;
+        csv.write_record(
+            record
+                .iter()
+                .map(|cell| neutralise_formula(cell).into_owned()),
+        )
+        .map_err(csv_error)?;
         count += 1;
     }
     csv.flush().map_err(write_error)?;

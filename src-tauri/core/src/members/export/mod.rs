@@ -23,7 +23,7 @@ use super::store::{member_from_row, SELECT_MEMBER};
 use crate::error::Result;
 use crate::tags::normalize_tags;
 
-pub use self::csv::{all_members_csv, neutralise_formula, ALL_MEMBERS_HEADER};
+pub use self::csv::{all_members_csv, neutralise_formula, unguard_formula, ALL_MEMBERS_HEADER};
 pub use self::list::split_name;
 use self::list::{write_error, ListWriter};
 

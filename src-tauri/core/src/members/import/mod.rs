@@ -301,6 +301,16 @@ fn write_rows(
         if cancel.load(Ordering::Relaxed) {
             return Err(CoreError::Cancelled);
         }
+        if plan.format == ImportFormat::Guildhall {
+            // Our own backup: take off the guard its export put before formula-like cells.
+            for field in fields.iter_mut() {
+                let unguarded = crate::members::export::unguard_formula(field);
+                if unguarded.len() != field.len() {
+                    let owned = unguarded.into_owned();
+                    *field = Cow::Owned(owned);
+                }
+            }
+        }
         let outcome = row::draft(&fields, &plan.columns, &table.headers, lists)
             .map_err(|rejection| RowError::Rejected(rejection.0))
             .and_then(|draft| writer.write(line, draft));
