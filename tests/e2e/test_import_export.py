@@ -29,7 +29,7 @@ def test_import_a_csv_with_progress_counts_and_the_members_found(launch, tmp_pat
     assert f"{rows} rows" in preview.text
     app.click('[data-testid="import-run"]')
     summary = app.wait_text('[data-testid="import-summary"]', "Imported")
-    assert f"{rows} new, 0 updated, 0 unchanged, 0 with problems" in summary.text
+    assert f"{rows:,} new, 0 updated, 0 unchanged, 0 with problems" in summary.text
     # Progress arrived over the channel while the import ran.
     assert summary.get_attribute("data-progress-done") == str(rows)
     app.click('[data-testid="import-close"]')

@@ -246,6 +246,14 @@ fn import_members(
             printable(&row.reason)
         );
     }
+    let unlisted = report.rejected as usize - report.rejected_rows.len();
+    if unlisted > 0 {
+        eprintln!(
+            "{}: and {unlisted} more rows with problems (the first {} are listed)",
+            file.display(),
+            report.rejected_rows.len()
+        );
+    }
     let verb = if report.committed {
         "imported"
     } else {

@@ -19,7 +19,10 @@ pub fn normalize_tags(tags: &[String], owner: &str) -> Result<Vec<String>> {
         if tag.chars().count() > MAX_TAG {
             return Err(CoreError::invalid(
                 "tags",
-                format!("“{tag}” is longer than {MAX_TAG} characters."),
+                format!(
+                    "{} is longer than {MAX_TAG} characters.",
+                    crate::text::quoted(&tag)
+                ),
             ));
         }
         if tag.contains(',') {

@@ -70,6 +70,22 @@ pub fn strip_unsafe(s: &str, keep_lines: bool) -> String {
         .collect()
 }
 
+/// How much of what someone typed an error message repeats.
+pub const QUOTED_CHARS: usize = 60;
+
+/// `value` as an error message repeats it: in curly quotes, without control or hidden
+/// characters, and cut after [`QUOTED_CHARS`] characters (a 5 MB cell is not echoed back).
+pub fn quoted(value: &str) -> String {
+    let mut out = String::from("“");
+    let mut chars = value.chars().filter(|&c| !c.is_control() && !is_hidden(c));
+    out.extend(chars.by_ref().take(QUOTED_CHARS));
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out.push('”');
+    out
+}
+
 /// Trims and collapses runs of whitespace (including newlines) to one space.
 pub fn squash_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -101,6 +117,18 @@ pub fn openable_link(url: &str) -> crate::Result<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn echoed_input_is_short_and_harmless() {
+        assert_eq!(quoted("Ada"), "“Ada”");
+        assert_eq!(quoted("a\u{1b}[31mb\u{202e}c"), "“a[31mbc”");
+        let long = "x".repeat(5_000_000);
+        assert_eq!(quoted(&long), format!("“{}…”", "x".repeat(QUOTED_CHARS)));
+        assert_eq!(
+            quoted(&"é".repeat(QUOTED_CHARS)),
+            format!("“{}”", "é".repeat(QUOTED_CHARS))
+        );
+    }
 
     #[test]
     fn only_web_and_mail_links_open() {

@@ -66,7 +66,10 @@ pub fn zone(name: &str) -> Result<TimeZone> {
     let unknown = || {
         CoreError::invalid(
             "timeZone",
-            format!("“{name}” is not a time zone (use a name like Europe/Berlin)."),
+            format!(
+                "{} is not a time zone (use a name like Europe/Berlin).",
+                crate::text::quoted(name)
+            ),
         )
     };
     if !guildhall_ical::zone_names::is_portable(name) {
@@ -96,7 +99,13 @@ pub fn zone_names() -> Vec<String> {
 /// [`YEARS`].
 pub fn parse_local(text: &str, field: &'static str) -> Result<DateTime> {
     let local = text.trim().parse::<DateTime>().map_err(|_| {
-        CoreError::invalid(field, format!("“{}” is not a date and time.", text.trim()))
+        CoreError::invalid(
+            field,
+            format!(
+                "{} is not a date and time.",
+                crate::text::quoted(text.trim())
+            ),
+        )
     })?;
     check_year(local.date(), field)?;
     Ok(local)
@@ -113,9 +122,12 @@ pub fn instant(local: DateTime, tz: &TimeZone, field: &'static str) -> Result<Ti
 
 /// An instant given as RFC 3339 (`2027-03-16T17:30:00Z`).
 pub fn parse_instant(text: &str, field: &'static str) -> Result<Timestamp> {
-    text.trim()
-        .parse()
-        .map_err(|_| CoreError::invalid(field, format!("“{text}” is not an RFC 3339 instant.")))
+    text.trim().parse().map_err(|_| {
+        CoreError::invalid(
+            field,
+            format!("{} is not an RFC 3339 instant.", crate::text::quoted(text)),
+        )
+    })
 }
 
 #[cfg(test)]

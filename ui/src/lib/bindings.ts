@@ -483,7 +483,12 @@ export type ImportReport = {
 	updated: number,
 	/**  Rows that matched an existing member and changed nothing. */
 	unchanged: number,
+	/**  Rows with a problem, all of them counted. */
 	rejected: number,
+	/**
+	 *  The first [`super::MAX_REJECTED_ROWS`] of them by line, with their reasons (a file of five
+	 *  million bad rows is not kept, or printed, row by row).
+	 */
 	rejectedRows: RejectedRow[],
 	/**
 	 *  False for a dry run, and when rows were rejected without `skip_bad_rows`: then the

@@ -94,7 +94,10 @@ pub fn normalize_email(email: &str) -> Result<String> {
     let bad = |why: &str| {
         CoreError::invalid(
             "email",
-            format!("“{email}” is not an email address: {why}."),
+            format!(
+                "{} is not an email address: {why}.",
+                crate::text::quoted(email)
+            ),
         )
     };
     if email.len() > MAX_EMAIL {
@@ -143,10 +146,12 @@ fn check_phone(phone: &str) -> Result<String> {
 fn parse_date(field: &'static str, value: Option<&str>) -> Result<Option<Date>> {
     match non_empty(value) {
         None => Ok(None),
-        Some(s) => s
-            .parse::<Date>()
-            .map(Some)
-            .map_err(|_| CoreError::invalid(field, format!("“{s}” is not a date (YYYY-MM-DD)."))),
+        Some(s) => s.parse::<Date>().map(Some).map_err(|_| {
+            CoreError::invalid(
+                field,
+                format!("{} is not a date (YYYY-MM-DD).", crate::text::quoted(s)),
+            )
+        }),
     }
 }
 

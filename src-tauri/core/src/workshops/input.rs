@@ -113,11 +113,17 @@ fn clean_session(input: &SessionInput, tz: &TimeZone) -> Result<CleanSession> {
     let all_day = start_text.len() == 10 && end_text.len() == 10;
     let (start, end) = if all_day {
         let first: Date = start_text.parse().map_err(|_| {
-            CoreError::invalid("sessions", format!("“{start_text}” is not a date."))
+            CoreError::invalid(
+                "sessions",
+                format!("{} is not a date.", crate::text::quoted(start_text)),
+            )
         })?;
-        let last: Date = end_text
-            .parse()
-            .map_err(|_| CoreError::invalid("sessions", format!("“{end_text}” is not a date.")))?;
+        let last: Date = end_text.parse().map_err(|_| {
+            CoreError::invalid(
+                "sessions",
+                format!("{} is not a date.", crate::text::quoted(end_text)),
+            )
+        })?;
         crate::time::check_year(first, "sessions")?;
         crate::time::check_year(last, "sessions")?;
         if last < first {

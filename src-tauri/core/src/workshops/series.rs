@@ -181,9 +181,12 @@ fn bad_rule(message: impl Into<String>) -> CoreError {
 /// A list of integers each within `lo..=hi` (negative ones counting from the end), never 0.
 fn check_numbers(key: &str, value: &str, lo: i32, hi: i32) -> Result<()> {
     for item in value.split(',') {
-        let n: i32 = item
-            .parse()
-            .map_err(|_| bad_rule(format!("{key} takes numbers; “{item}” is not one.")))?;
+        let n: i32 = item.parse().map_err(|_| {
+            bad_rule(format!(
+                "{key} takes numbers; {} is not one.",
+                crate::text::quoted(item)
+            ))
+        })?;
         if n == 0 || n < -hi || n > hi || (lo > 0 && n < lo) {
             return Err(bad_rule(format!(
                 "{key} takes numbers from {lo} to {hi}; not {n}."
@@ -214,7 +217,10 @@ fn check_rule(rule: &str) -> Result<()> {
     let mut freq = None;
     for part in rule.split(';') {
         let Some((key, value)) = part.split_once('=') else {
-            return Err(bad_rule(format!("“{part}” is not KEY=VALUE.")));
+            return Err(bad_rule(format!(
+                "{} is not KEY=VALUE.",
+                crate::text::quoted(part)
+            )));
         };
         if seen.contains(&key) {
             return Err(bad_rule(format!("{key} is given twice.")));
@@ -249,7 +255,10 @@ fn check_rule(rule: &str) -> Result<()> {
                     let day = item.get(item.len().saturating_sub(2)..).unwrap_or_default();
                     let nth = &item[..item.len() - day.len()];
                     if !WEEKDAYS.contains(&day) {
-                        return Err(bad_rule(format!("“{item}” is not a weekday (MO … SU).")));
+                        return Err(bad_rule(format!(
+                            "{} is not a weekday (MO … SU).",
+                            crate::text::quoted(item)
+                        )));
                     }
                     if !nth.is_empty() {
                         check_numbers("BYDAY", nth.trim_start_matches('+'), -53, 53)?;

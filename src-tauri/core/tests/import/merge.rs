@@ -67,6 +67,49 @@ fn a_second_row_with_the_same_email_updates_the_first() {
 }
 
 #[test]
+fn only_the_latest_mappings_are_remembered() {
+    let (_dir, ctx) = open();
+    let file = |i: usize| {
+        format!(
+            "Who,Contact{i},Column with a long name {}\nAda,ada@example.org,x\n",
+            "q".repeat(500)
+        )
+    };
+    let mapping = |i: usize| {
+        vec![
+            ColumnMapping {
+                header: "Who".into(),
+                field: Some(MemberField::Name),
+            },
+            ColumnMapping {
+                header: format!("Contact{i}"),
+                field: Some(MemberField::Email),
+            },
+        ]
+    };
+    for i in 0..120 {
+        let options = ImportOptions {
+            mapping: Some(mapping(i)),
+            ..Default::default()
+        };
+        try_import(&ctx, file(i).as_bytes(), &options).unwrap();
+    }
+    let (rows, longest): (i64, i64) = ctx
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*), max(length(mapping) + length(header_key)) FROM import_mapping",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(rows, 50);
+    assert!(longest < 1_000, "{longest}");
+    assert!(preview(&ctx, file(119).as_bytes()).remembered_mapping);
+    assert!(!preview(&ctx, file(0).as_bytes()).remembered_mapping);
+}
+
+#[test]
 fn a_mapping_is_remembered_for_the_same_headers() {
     let (_dir, ctx) = open();
     let csv = "Who,Contact,Team\nAda,ada@example.org,core\n";

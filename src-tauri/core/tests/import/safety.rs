@@ -190,6 +190,34 @@ fn a_fifty_megabyte_line_is_refused_with_its_line_number() {
 }
 
 #[test]
+fn nothing_in_a_report_grows_with_the_file() {
+    let (_dir, ctx) = open();
+    // 3,000 bad rows: all counted, the first 1,000 listed, each reason short although the
+    // cell is 5,000 characters.
+    let mut csv = String::from("name,email\n");
+    let long = "z".repeat(5_000);
+    for i in 0..3_000 {
+        csv.push_str(&format!("Member {i},{long}{i}\n"));
+    }
+    let report = try_import(&ctx, csv.as_bytes(), &ImportOptions::default()).unwrap();
+    assert_eq!(report.rejected, 3_000);
+    assert_eq!(report.rejected_rows.len(), import::MAX_REJECTED_ROWS);
+    assert_eq!(report.rejected_rows[0].line, 2);
+    assert_eq!(report.rejected_rows[999].line, 1_001);
+    for row in &report.rejected_rows {
+        assert!(row.reason.chars().count() < 200, "{}", row.reason);
+    }
+
+    // A million columns is refused before a row is read.
+    let wide = format!("name{}\nAda\n", ",".repeat(1_000_000));
+    let (line, message) =
+        file_error(try_import(&ctx, wide.as_bytes(), &ImportOptions::default()).unwrap_err());
+    assert_eq!(line, Some(1));
+    assert!(message.contains("1,000 columns"), "{message}");
+    assert!(all(&ctx).is_empty());
+}
+
+#[test]
 fn search_sees_what_an_import_adds_and_changes() {
     // The import bumps `member_version` once instead of by trigger per row; a search index
     // cached before the import must still be rebuilt after it, and after an update-only one.

@@ -12,6 +12,7 @@ use super::model::{EventTime, Person, ReadEvent, ReadStatus};
 use super::text::{param, unescape_text, value};
 use super::values::{parse_duration, parse_time, BadValue, Duration, RawTime};
 use super::zones::Zones;
+use crate::error::shown;
 use crate::Result;
 
 pub(super) fn read_event(
@@ -64,7 +65,7 @@ pub(super) fn read_event(
                 read.sequence = value(property).trim().parse().map_err(|_| {
                     invalid(
                         line,
-                        format!("SEQUENCE \"{}\" is not a number", value(property)),
+                        format!("SEQUENCE {} is not a number", shown(value(property))),
                     )
                 })?;
             }
@@ -93,7 +94,7 @@ pub(super) fn read_event(
     read.start = start.ok_or_else(|| {
         invalid(
             lines.begin,
-            format!("VEVENT \"{}\" has no DTSTART", read.uid),
+            format!("VEVENT {} has no DTSTART", shown(&read.uid)),
         )
     })?;
     read.end = match (end, duration) {
@@ -118,7 +119,7 @@ pub(super) fn read_event(
     };
     if let Some((rule, line)) = rrule {
         validate_rrule(&rule, &read.start)
-            .map_err(|e| invalid(line, format!("RRULE \"{rule}\" is not valid: {e}")))?;
+            .map_err(|e| invalid(line, format!("RRULE {} is not valid: {e}", shown(&rule))))?;
         read.rrule = Some(rule);
     }
     Ok(read)

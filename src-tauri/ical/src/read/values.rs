@@ -4,6 +4,8 @@
 use jiff::civil::{Date, DateTime};
 use jiff::tz::Offset;
 
+use crate::error::shown;
+
 /// A DATE-TIME as written: its local value and whether it ended in `Z`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum RawTime {
@@ -44,10 +46,11 @@ pub(super) fn parse_time(value: &str, value_is_date: bool) -> Result<RawTime, Ba
     let value = value.trim();
     let bad = || {
         BadValue(if value_is_date {
-            format!("\"{value}\" is not a valid date (expected YYYYMMDD)")
+            format!("{} is not a valid date (expected YYYYMMDD)", shown(value))
         } else {
             format!(
-                "\"{value}\" is not a valid date-time (expected YYYYMMDDTHHMMSS, with Z for UTC)"
+                "{} is not a valid date-time (expected YYYYMMDDTHHMMSS, with Z for UTC)",
+                shown(value)
             )
         })
     };

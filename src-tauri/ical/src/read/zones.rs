@@ -17,6 +17,7 @@ use super::lines::{invalid, ComponentLines};
 use super::model::EventTime;
 use super::text::value;
 use super::windows_zones::iana_for_windows;
+use crate::error::shown;
 use crate::Result;
 
 #[derive(Debug, Clone)]
@@ -80,7 +81,7 @@ impl<'c> Zones<'c> {
                     .ok_or_else(|| {
                         invalid(
                             line,
-                            format!("{local} cannot be placed in time zone \"{tzid}\""),
+                            format!("{local} cannot be placed in time zone {}", shown(tzid)),
                         )
                     })
             }

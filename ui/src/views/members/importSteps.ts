@@ -33,14 +33,25 @@ export function percent(done: number, total: number): number {
 
 /** One sentence for the result of an import. */
 export function summary(report: ImportReport): string {
+  const n = (count: number) => count.toLocaleString('en');
   const parts = [
-    `${report.new} new`,
-    `${report.updated} updated`,
-    `${report.unchanged} unchanged`,
-    `${report.rejected} with problems`,
+    `${n(report.new)} new`,
+    `${n(report.updated)} updated`,
+    `${n(report.unchanged)} unchanged`,
+    `${n(report.rejected)} with problems`,
   ];
   if (!report.committed && report.rejected > 0) {
-    return `Nothing was imported: ${report.rejected} ${report.rejected === 1 ? 'row has' : 'rows have'} problems (${parts.slice(0, 3).join(', ')} otherwise).`;
+    return `Nothing was imported: ${n(report.rejected)} ${report.rejected === 1 ? 'row has' : 'rows have'} problems (${parts.slice(0, 3).join(', ')} otherwise).`;
   }
   return `Imported: ${parts.join(', ')}.`;
+}
+
+/** How many rejected rows the dialog lists. */
+export const LISTED_PROBLEMS = 200;
+
+/** Above the list of problems, when it does not hold them all: which part it shows. */
+export function problemsCaption(report: ImportReport): string | null {
+  const listed = Math.min(report.rejectedRows.length, LISTED_PROBLEMS);
+  if (listed >= report.rejected) return null;
+  return `The first ${listed.toLocaleString('en')} of ${report.rejected.toLocaleString('en')} rows with problems.`;
 }

@@ -59,8 +59,8 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], chosen: Option<&str>) -> Result<Decode
     let decoded = if let Some(label) = chosen {
         let encoding = Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
             file_error(format!(
-                "“{}” is not an encoding Guildhall knows",
-                shorten(label)
+                "{} is not an encoding Guildhall knows",
+                crate::text::quoted(label)
             ))
         })?;
         let (text, _, had_errors) = encoding.decode(bytes);
@@ -145,14 +145,6 @@ fn utf16(bytes: &[u8], encoding: &'static encoding_rs::Encoding) -> Result<Decod
 }
 
 /// What of a name or value an error message quotes.
-fn shorten(text: &str) -> String {
-    let mut out: String = text.chars().take(40).collect();
-    if text.chars().count() > 40 {
-        out.push('…');
-    }
-    out
-}
-
 /// Whether a guessed decoding reads as a table: at most a third of its characters are neither
 /// letters, digits, spaces nor the punctuation of a CSV.
 fn mostly_letters(text: &str) -> bool {

@@ -197,22 +197,22 @@ pub(crate) fn apply(
         let key = header_key(&entry.header);
         let Some(i) = (0..keys.len()).find(|&i| !taken[i] && keys[i] == key) else {
             return Err(mapping_error(format!(
-                "The mapping names a column “{}” that this file does not have.",
-                entry.header
+                "The mapping names a column {} that this file does not have.",
+                crate::text::quoted(&entry.header)
             )));
         };
         taken[i] = true;
         let Some(field) = entry.field else { continue };
         if field.guildhall_only() && format != ImportFormat::Guildhall {
             return Err(mapping_error(format!(
-                "“{}” can only be imported from a Guildhall export.",
-                entry.header
+                "{} can only be imported from a Guildhall export.",
+                crate::text::quoted(&entry.header)
             )));
         }
         if !field.repeatable() && columns.contains(&Some(field)) {
             return Err(mapping_error(format!(
-                "Two columns are mapped to the same field as “{}”; choose one.",
-                entry.header
+                "Two columns are mapped to the same field as {}; choose one.",
+                crate::text::quoted(&entry.header)
             )));
         }
         columns[i] = Some(field);
@@ -246,6 +246,10 @@ pub(crate) fn remembered(
     Ok(entries.and_then(|e| apply(ImportFormat::Generic, headers, &e).ok()))
 }
 
+/// How many remembered mappings are kept: the most recently used (a community imports from a
+/// handful of tools; a stream of odd files must not grow the database).
+pub(crate) const MAX_REMEMBERED: i64 = 50;
+
 pub(crate) fn remember(
     tx: &Transaction,
     headers: &[String],
@@ -259,6 +263,11 @@ pub(crate) fn remember(
          ON CONFLICT (header_key) DO UPDATE SET mapping = excluded.mapping,
                                                updated_at = excluded.updated_at",
         params![remembered_key(headers), json, now],
+    )?;
+    tx.execute(
+        "DELETE FROM import_mapping WHERE header_key NOT IN
+           (SELECT header_key FROM import_mapping ORDER BY updated_at DESC, rowid DESC LIMIT ?1)",
+        [MAX_REMEMBERED],
     )?;
     Ok(())
 }

@@ -50,6 +50,9 @@ const PREVIEW_ROWS: usize = 5;
 /// Progress is reported after this many rows (and once at the end).
 const PROGRESS_EVERY: u32 = 1000;
 
+/// How many rejected rows a report lists (all of them are counted).
+pub const MAX_REJECTED_ROWS: usize = 1_000;
+
 /// The page cache of the importing connection, as SQLite's negative KiB: room for 100k members
 /// with their indexes, allocated only as pages are used.
 const IMPORT_CACHE_KIB: i64 = -128 * 1024;
@@ -320,7 +323,9 @@ fn write_rows(
             Ok(Outcome::Unchanged) => report.unchanged += 1,
             Err(RowError::Rejected(reason)) => {
                 report.rejected += 1;
-                report.rejected_rows.push(RejectedRow { line, reason });
+                if report.rejected_rows.len() < MAX_REJECTED_ROWS {
+                    report.rejected_rows.push(RejectedRow { line, reason });
+                }
             }
             Err(RowError::Fatal(e)) => return Err(e),
         }
@@ -336,6 +341,7 @@ fn write_rows(
     if !late.is_empty() {
         report.rejected_rows.extend(late);
         report.rejected_rows.sort_by_key(|r| r.line);
+        report.rejected_rows.truncate(MAX_REJECTED_ROWS);
     }
     if done % PROGRESS_EVERY != 0 {
         progress(ImportProgress { done, total });

@@ -166,7 +166,10 @@ pub struct ImportReport {
     pub updated: u32,
     /// Rows that matched an existing member and changed nothing.
     pub unchanged: u32,
+    /// Rows with a problem, all of them counted.
     pub rejected: u32,
+    /// The first [`super::MAX_REJECTED_ROWS`] of them by line, with their reasons (a file of five
+    /// million bad rows is not kept, or printed, row by row).
     pub rejected_rows: Vec<RejectedRow>,
     /// False for a dry run, and when rows were rejected without `skip_bad_rows`: then the
     /// database is exactly as it was.

@@ -15,6 +15,8 @@ use crate::error::{CoreError, Result};
 /// No line, and no field, of a member list is anywhere near this long.
 pub(crate) const MAX_LINE: usize = 1 << 20;
 pub(crate) const MAX_FIELD: usize = 1 << 20;
+/// Eventbrite's widest exports have a few hundred columns (one per question).
+pub(crate) const MAX_COLUMNS: usize = 1_000;
 
 fn at_line(line: u32, message: impl Into<String>) -> CoreError {
     CoreError::InvalidFile {
@@ -82,6 +84,13 @@ impl<'t> Reader<'t> {
         loop {
             let field = self.field()?;
             fields.push(field);
+            if fields.len() > MAX_COLUMNS {
+                return Err(at_line(
+                    record_line,
+                    "this line has more than 1,000 columns, which no member list needs: is this \
+                     the right file?",
+                ));
+            }
             match bytes.get(self.pos) {
                 Some(&b) if b == self.delimiter => self.pos += 1,
                 Some(b'\r' | b'\n') => {

@@ -86,21 +86,27 @@ fn read_cell<'r>(
         MemberField::Phone => input.phone = Some(value.to_owned()),
         MemberField::PracticeLevel => {
             input.practice_level = Some(level(value).ok_or_else(|| {
-                format!("“{value}” is not a practice level (newcomer, practitioner or expert).")
+                format!(
+                    "{} is not a practice level (newcomer, practitioner or expert).",
+                    crate::text::quoted(value)
+                )
             })?);
             draft.level_given = true;
         }
         MemberField::Roles => {
             for role in value.split(lists).map(str::trim).filter(|r| !r.is_empty()) {
                 input.roles.push(Role::parse(&fold(role)).ok_or_else(|| {
-                    format!("“{role}” is not a role (organizer, facilitator, volunteer or member).")
+                    format!(
+                        "{} is not a role (organizer, facilitator, volunteer or member).",
+                        crate::text::quoted(role)
+                    )
                 })?);
             }
         }
         MemberField::Tags => input.tags.extend(value.split(lists).map(str::to_owned)),
         MemberField::EmailConsent => {
-            input.email_consent =
-                yes_no(value).ok_or_else(|| format!("“{value}” is neither yes nor no."))?;
+            input.email_consent = yes_no(value)
+                .ok_or_else(|| format!("{} is neither yes nor no.", crate::text::quoted(value)))?;
             draft.consent_given = true;
         }
         MemberField::ConsentOn => input.consent_on = Some(date_text(value)?),
@@ -115,10 +121,12 @@ fn read_cell<'r>(
         MemberField::Id => extra.id = Some(code(value, "mem_", "a Guildhall member id")?),
         MemberField::CheckInCode => extra.check_in_code = Some(code(value, "", "a check-in code")?),
         MemberField::Source => {
-            extra.source = Some(
-                MemberSource::parse(&value.to_lowercase())
-                    .ok_or_else(|| format!("“{value}” is not a source Guildhall knows."))?,
-            )
+            extra.source = Some(MemberSource::parse(&value.to_lowercase()).ok_or_else(|| {
+                format!(
+                    "{} is not a source Guildhall knows.",
+                    crate::text::quoted(value)
+                )
+            })?)
         }
         MemberField::CreatedAt => extra.created_at = Some(timestamp(value)?),
         MemberField::UpdatedAt => extra.updated_at = Some(timestamp(value)?),
@@ -149,7 +157,8 @@ fn yes_no(value: &str) -> Option<bool> {
 fn date_text(value: &str) -> Result<String, Rejection> {
     parse_date(value).map(|d| d.to_string()).ok_or_else(|| {
         Rejection(format!(
-            "“{value}” is not a date Guildhall can read unambiguously (use YYYY-MM-DD)."
+            "{} is not a date Guildhall can read unambiguously (use YYYY-MM-DD).",
+            crate::text::quoted(value)
         ))
     })
 }
@@ -222,7 +231,8 @@ fn timestamp(value: &str) -> Result<String, Rejection> {
         .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
         .map_err(|_| {
             Rejection(format!(
-                "“{value}” is not a timestamp like 2025-03-01T10:00:00Z."
+                "{} is not a timestamp like 2025-03-01T10:00:00Z.",
+                crate::text::quoted(value)
             ))
         })
 }
@@ -230,7 +240,10 @@ fn timestamp(value: &str) -> Result<String, Rejection> {
 fn code(value: &str, prefix: &str, what: &str) -> Result<String, Rejection> {
     let rest = value.strip_prefix(prefix).unwrap_or_default();
     if rest.is_empty() || value.len() > 64 || !rest.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(Rejection(format!("“{value}” is not {what}.")));
+        return Err(Rejection(format!(
+            "{} is not {what}.",
+            crate::text::quoted(value)
+        )));
     }
     Ok(value.to_owned())
 }
@@ -244,7 +257,8 @@ fn web_address(value: &str) -> Result<&str, Rejection> {
         Ok(value)
     } else {
         Err(Rejection(format!(
-            "“{value}” is not a web address (https://…)."
+            "{} is not a web address (https://…).",
+            crate::text::quoted(value)
         )))
     }
 }

@@ -13,6 +13,10 @@ pub(crate) fn is_blank(fields: &[Cow<'_, str>]) -> bool {
     fields.iter().all(|f| f.trim().is_empty())
 }
 
+/// A column name longer than this (a survey question as a header) is cut here: it is shown,
+/// compared and remembered, and a sentence identifies a column as well as a page does.
+pub(crate) const MAX_HEADER_CHARS: usize = 200;
+
 /// A parsed file: its delimiter, header and number of data rows, checked from end to end.
 #[derive(Debug)]
 pub(crate) struct Table<'t> {
@@ -41,8 +45,8 @@ impl<'t> Table<'t> {
                     break fields
                         .iter()
                         .map(|h| h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'))
-                        .map(str::to_owned)
-                        .collect::<Vec<_>>()
+                        .map(|h| h.chars().take(MAX_HEADER_CHARS).collect())
+                        .collect::<Vec<String>>()
                 }
             }
         };
@@ -102,6 +106,23 @@ mod tests {
         assert_eq!(rows.next_into(&mut fields).unwrap(), Some(4));
         assert_eq!(rows.next_into(&mut fields).unwrap(), Some(6));
         assert_eq!(rows.next_into(&mut fields).unwrap(), None);
+
+        let long = format!("name,{}\nAda,x\n", "Q".repeat(5_000));
+        assert_eq!(
+            Table::read(&long).unwrap().headers[1].chars().count(),
+            MAX_HEADER_CHARS
+        );
+        let wide = format!("name{}\nAda\n", ",".repeat(1_000_000));
+        let err = Table::read(&wide).unwrap_err().to_string();
+        assert!(
+            err.contains("line 1") && err.contains("more than 1,000 columns"),
+            "{err}"
+        );
+        let at_limit = format!(
+            "name{}\nAda\n",
+            ",".repeat(super::super::parse::MAX_COLUMNS - 1)
+        );
+        assert_eq!(Table::read(&at_limit).unwrap().headers.len(), 1_000);
 
         assert!(matches!(
             Table::read("name,email\n\n").unwrap_err(),
