@@ -124,7 +124,7 @@ screenshot: test-system-deps python-deps driver-deps app
 	$(XVFB) $(VENV)/bin/python tests/e2e/screenshot.py docs/members.png --members
 
 # Speed, measured against baselines run in the same session; prints ratios, asserts nothing.
-bench: system-deps python-deps interop-js-deps
+bench: system-deps python-deps interop-js-deps node-deps
 	@scripts/ensure-packages.sh sqlite3
 	cargo build --release -p guildhall-cli
 	$(VENV)/bin/python benches/import_bench.py target/release/guildhall 100000
@@ -133,6 +133,7 @@ bench: system-deps python-deps interop-js-deps
 	cargo bench -p guildhall-core --bench calendar_upcoming
 	cargo build --release -p guildhall-core --example calendar_bench
 	$(VENV)/bin/python benches/calendar_bench.py target/release/examples/calendar_bench 10000
+	cd ui && node_modules/.bin/vitest run --config bench/vitest.config.ts
 
 bundle: system-deps node-deps
 	ui/node_modules/.bin/tauri build --bundles deb
