@@ -111,7 +111,59 @@ pub fn openable_link(url: &str) -> crate::Result<&str> {
             "Only web (https://) and mail (mailto:) links open from Guildhall.",
         ));
     }
+    if lower.starts_with("mailto:") {
+        check_mail_fields(url)?;
+    }
     Ok(url)
+}
+
+/// The fields a mail link may fill in (RFC 6068 allows any header, and some mail clients
+/// honour `attach=` with a path on this computer, or `bcc=`): only the recipients, subject
+/// and text are allowed, however the field name is spelled or percent-encoded.
+fn check_mail_fields(url: &str) -> crate::Result<()> {
+    const ALLOWED: [&str; 4] = ["to", "cc", "subject", "body"];
+    let Some((_, query)) = url.split_once('?') else {
+        return Ok(());
+    };
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+        let name = percent_decode_ascii(name).to_ascii_lowercase();
+        if !ALLOWED.contains(&name.as_str()) {
+            return Err(crate::CoreError::invalid(
+                "url",
+                format!(
+                    "This mail link sets {}; a mail link from Guildhall may only fill in to, cc, \
+                     subject and body.",
+                    quoted(&name)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `%XX` escapes decoded where they make an ASCII character; anything else kept as written.
+fn percent_decode_ascii(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = s
+            .get(i + 1..i + 3)
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) if b.is_ascii() => {
+                out.push(char::from(b));
+                i += 3;
+            }
+            _ => {
+                let c = s[i..].chars().next().unwrap_or('\u{fffd}');
+                out.push(c);
+                i += c.len_utf8();
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -136,8 +188,20 @@ mod tests {
             "https://example.org/a?b=c",
             "HTTP://example.org",
             "mailto:zoe@example.org",
+            "mailto:zoe@example.org?subject=Slides%20for%20Tuesday&body=Hi%20Zo%C3%AB&cc=a@b.org",
+            "mailto:?to=zoe@example.org&SUBJECT=x",
         ] {
             assert_eq!(openable_link(ok).unwrap(), ok);
+        }
+        for fields in [
+            "mailto:zoe@example.org?attach=/home/ada/.ssh/id_rsa",
+            "mailto:zoe@example.org?subject=x&Attachment=~/.gnupg",
+            "mailto:zoe@example.org?%61ttach=/etc/shadow",
+            "mailto:zoe@example.org?bcc=eve@example.org",
+            "mailto:zoe@example.org?subject=x&in-reply-to=%3Cid%3E",
+        ] {
+            let err = openable_link(fields).unwrap_err().to_string();
+            assert!(err.contains("to, cc, subject and body"), "{fields}: {err}");
         }
         for bad in [
             "javascript:alert(1)",
