@@ -45,6 +45,11 @@ pub enum CommandError {
     #[error("{message}")]
     DeliveryFailed { message: String, permanent: bool },
 
+    /// Something else is using what this action needs (another Guildhall writing, an import
+    /// already running): nothing was changed, and trying again later works.
+    #[error("{message}")]
+    Busy { message: String },
+
     /// The database could not be opened (written by a newer Guildhall, not a Guildhall file,
     /// unreadable folder): the UI shows a full-page notice instead of the app.
     #[error("{message}")]
@@ -67,6 +72,7 @@ impl CommandError {
             CommandError::NotFound { .. } => "notFound",
             CommandError::FileNotWritten { .. } => "fileNotWritten",
             CommandError::DeliveryFailed { .. } => "deliveryFailed",
+            CommandError::Busy { .. } => "busy",
             CommandError::DatabaseUnavailable { .. } => "databaseUnavailable",
             CommandError::Internal { .. } => "internal",
         }
@@ -137,15 +143,30 @@ impl From<CoreError> for CommandError {
                 tracing::error!(%source, "the database file is not a Guildhall database");
                 CommandError::DatabaseUnavailable { message }
             }
-            CoreError::Migration { name, source } => {
-                tracing::error!(name, %source, "a migration failed");
+            CoreError::Migration { name, .. } => {
+                tracing::error!(name, "a migration failed; nothing was changed");
                 CommandError::DatabaseUnavailable { message }
+            }
+            CoreError::DatabaseDamaged { .. } => {
+                tracing::error!("the database file is damaged");
+                CommandError::DatabaseUnavailable { message }
+            }
+            CoreError::SchemaMismatch { version, .. } => {
+                tracing::error!(
+                    version,
+                    "the database's history does not match the migrations"
+                );
+                CommandError::DatabaseUnavailable { message }
+            }
+            CoreError::DatabaseLocked => {
+                tracing::warn!(kind = "databaseLocked", "another writer kept the lock");
+                CommandError::Busy { message }
             }
             CoreError::Io { source, .. } => {
                 tracing::error!(kind = ?source.kind(), "the data folder is unavailable");
                 CommandError::DatabaseUnavailable { message }
             }
-            CoreError::Busy { .. } => CommandError::Internal { message },
+            CoreError::Busy { .. } => CommandError::Busy { message },
             CoreError::Sqlite(ref sqlite) => {
                 // SQLite's own messages name tables and constraints; a conversion failure may
                 // quote a stored value, so only SQLite's code is logged for those.

@@ -5,7 +5,7 @@
 //!
 //! `GUILDHALL_LOG` sets the level (`error`, `warn`, `info` (the default), `debug`, `trace`).
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -35,7 +35,7 @@ pub struct RotatingFile {
 
 impl RotatingFile {
     pub fn open(path: &Path, max: u64, keep: usize) -> io::Result<Self> {
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        let file = guildhall_core::files::open_private_append(path)?;
         let written = file.metadata()?.len();
         Ok(RotatingFile {
             path: path.to_owned(),
@@ -63,10 +63,7 @@ impl RotatingFile {
             }
         }
         std::fs::rename(&self.path, self.rotated(1))?;
-        self.file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
+        self.file = guildhall_core::files::open_private_append(&self.path)?;
         self.written = 0;
         Ok(())
     }
@@ -102,7 +99,7 @@ fn level_from_env() -> LevelFilter {
 pub fn init(data_dir: &Path) -> Option<PathBuf> {
     let folder = data_dir.join("logs");
     let path = folder.join(LOG_FILE);
-    let file = std::fs::create_dir_all(&folder)
+    let file = guildhall_core::files::private_dir_all(&folder)
         .and_then(|()| RotatingFile::open(&path, MAX_BYTES, KEEP))
         .ok()?;
     let subscriber = tracing_subscriber::fmt()
@@ -148,5 +145,14 @@ mod tests {
         assert_eq!(read("guildhall.log"), lines(8, 9));
         assert_eq!(read("guildhall.log.1"), lines(6, 7));
         assert_eq!(read("guildhall.log.2"), lines(4, 5));
+        // Every log file is the owner's only.
+        use std::os::unix::fs::PermissionsExt;
+        for name in &names {
+            let mode = std::fs::metadata(dir.path().join(name))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{name}");
+        }
     }
 }

@@ -62,6 +62,9 @@ const STOP_WITHIN: Duration = Duration::from_secs(30);
 
 pub fn run(cli: Cli) -> Result<ExitCode, CoreError> {
     let db = Context::open_in(&data_dir(&cli)?, Clock::system())?;
+    for note in db.db.upgrade_notes() {
+        eprintln!("guildhall: {}", printable(note));
+    }
     match cli.command {
         Command::Import(Import::Members {
             file,

@@ -49,6 +49,12 @@ impl Context {
         self.db.write(f)
     }
 
+    /// [`Database::write_erasing`]: a user action that erases personal data (deleting or
+    /// merging members) leaves no copy of it in the `-wal`.
+    pub fn write_erasing<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        self.db.write_erasing(f)
+    }
+
     /// [`Database::snapshot`].
     pub fn snapshot<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         self.db.snapshot(f)

@@ -55,11 +55,44 @@ pub enum CoreError {
         source: rusqlite::Error,
     },
 
-    #[error("updating the database to {name} failed: {source}")]
-    Migration {
-        name: &'static str,
-        source: rusqlite::Error,
+    /// The file cannot be read as a database any more (a disk error, a file overwritten in
+    /// part). `copies`: the copies kept before upgrades, newest first, which it can be
+    /// restored from.
+    #[error(
+        "The database {} is damaged: {detail}. Guildhall has not changed it. To restore a copy, \
+         quit Guildhall, move the damaged file somewhere safe (it may still be repairable), and \
+         put the copy in its place under the same name{}. Or start afresh without it and import \
+         your last members export.",
+        path.display(),
+        restore_hint(copies)
+    )]
+    DatabaseDamaged {
+        path: PathBuf,
+        detail: String,
+        copies: Vec<PathBuf>,
     },
+
+    /// The file's schema or recorded history is not what Guildhall's migration files make:
+    /// opening it could apply the wrong steps, so it is refused.
+    #[error(
+        "The database {} does not match this version of Guildhall's history (at schema \
+         {version}, {detail}). It was left untouched. Open it with the version of Guildhall that \
+         made it and export your members, or restore a copy.",
+        path.display()
+    )]
+    SchemaMismatch {
+        path: PathBuf,
+        version: i64,
+        detail: String,
+    },
+
+    #[error("Updating the database failed at {name}: {message}. Nothing was changed.")]
+    Migration { name: &'static str, message: String },
+
+    /// Another Guildhall (a second window, the CLI) kept the write lock for longer than a
+    /// write waits, even after trying again.
+    #[error("Another Guildhall (a window or the command line) is writing to this database; try again in a moment.")]
+    DatabaseLocked,
 
     #[error("{context}: {source}")]
     Io {
@@ -81,7 +114,7 @@ pub enum CoreError {
     Delivery { permanent: bool, message: String },
 
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
 
     #[error("could not get a database connection: {0}")]
     Pool(#[from] r2d2::Error),
@@ -101,6 +134,9 @@ impl CoreError {
             CoreError::DatabaseTooNew { .. } => "databaseTooNew",
             CoreError::NotADatabase { .. } => "notADatabase",
             CoreError::Migration { .. } => "migration",
+            CoreError::DatabaseDamaged { .. } => "databaseDamaged",
+            CoreError::SchemaMismatch { .. } => "schemaMismatch",
+            CoreError::DatabaseLocked => "databaseLocked",
             CoreError::Io { .. } => "io",
             CoreError::FileWrite { .. } => "fileWrite",
             CoreError::Delivery { .. } => "delivery",
@@ -120,6 +156,34 @@ impl CoreError {
         CoreError::Validation {
             field,
             message: message.into(),
+        }
+    }
+}
+
+/// Where a damaged database's copies are, for its message.
+fn restore_hint(copies: &[PathBuf]) -> String {
+    match copies.first() {
+        Some(newest) => format!(" (the newest copy Guildhall kept is {})", newest.display()),
+        None => String::new(),
+    }
+}
+
+/// Whether SQLite gave up waiting for another connection's lock.
+pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// SQLite's "database is locked" after the busy timeout is another Guildhall writing; every
+/// other SQLite error is one.
+impl From<rusqlite::Error> for CoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        if is_busy(&error) {
+            CoreError::DatabaseLocked
+        } else {
+            CoreError::Sqlite(error)
         }
     }
 }

@@ -1,11 +1,56 @@
 //! Writing the files an organizer asked for (exports, calendars) so that a crash, a full disk or
 //! an error halfway never leaves a torn file: the content goes to a temporary file beside the
 //! target, which is renamed into place only when complete.
+//!
+//! And keeping Guildhall's own files private: the data folder is readable by its owner only
+//! (0700), and the database, its -wal and -shm, the logs and the copies made before upgrades
+//! too (0600), whether Guildhall created them or finds them with looser permissions. Elsewhere
+//! than on Unix the folder under the user's profile is private already, and these do nothing.
 
 use std::io::Write;
 use std::path::Path;
 
 use crate::error::{CoreError, Result};
+
+/// Creates `dir` (and its parents) if needed and makes it the owner's only.
+pub fn private_dir_all(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    set_mode(dir, 0o700)
+}
+
+/// Makes the file at `path`, if there is one, readable and writable by its owner only.
+pub fn make_private(path: &Path) -> std::io::Result<()> {
+    match set_mode(path, 0o600) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    }
+}
+
+/// Opens `path` for appending, creating it (owner only) if needed, and makes it private.
+pub fn open_private_append(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path)?;
+    make_private(path)?;
+    Ok(file)
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let current = std::fs::metadata(path)?.permissions().mode() & 0o777;
+    if current != mode {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn set_mode(path: &Path, _mode: u32) -> std::io::Result<()> {
+    std::fs::metadata(path).map(|_| ())
+}
 
 pub fn write_atomically<T>(
     path: &Path,

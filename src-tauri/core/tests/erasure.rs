@@ -114,3 +114,58 @@ fn an_erased_member_leaves_no_trace_in_the_file() {
         assert!(!text.contains(trace), "{trace} is still in the file");
     }
 }
+
+#[test]
+fn while_the_app_runs_no_copy_of_erased_members_stays_in_any_of_its_files() {
+    let (dir, ctx) = open();
+    let mut erased = Vec::new();
+    for i in 0..50 {
+        erased.push(add(
+            &ctx,
+            MemberInput {
+                name: format!("Zyxwvut Erased{i:02}"),
+                email: Some(format!("zyxwvut{i:02}@example.org")),
+                notes: format!("Qwertzuiop note {i}"),
+                ..Default::default()
+            },
+        ));
+        // Each change writes new copies of the same pages into the -wal.
+        sql(
+            &ctx,
+            "UPDATE member SET notes = notes || ' more' WHERE id = ?1",
+            &erased[i].id,
+        );
+    }
+    for i in 0..20 {
+        add(
+            &ctx,
+            MemberInput {
+                name: format!("Stays {i}"),
+                ..Default::default()
+            },
+        );
+    }
+    // Another connection stays open, as the app's pool and change feed do.
+    let reader = ctx.db.connection().unwrap();
+    for member in &erased {
+        ctx.write_erasing(|tx| members::delete(tx, &member.id, &ctx.clock))
+            .unwrap();
+    }
+    let path = dir.path().join(guildhall_core::db::DB_FILE_NAME);
+    for suffix in ["", "-wal", "-shm"] {
+        let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        for trace in ["Zyxwvut", "zyxwvut", "Erased", "Qwertzuiop"] {
+            assert!(
+                !text.contains(trace),
+                "{trace} is still in {} while the database is open",
+                file.display()
+            );
+        }
+    }
+    let stays: i64 = reader
+        .query_row("SELECT count(*) FROM member", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stays, 20);
+}

@@ -17,6 +17,9 @@ pub struct AppInfo {
     pub log_path: Option<String>,
     /// Set when the database could not be opened; the UI shows it instead of the app.
     pub startup_error: Option<CommandError>,
+    /// What opening the database upgraded or changed (a copy kept, duplicates cleared), for
+    /// the organizer to read once; empty when the file was current.
+    pub upgrade_notes: Vec<String>,
 }
 
 #[tauri::command(async)]
@@ -32,6 +35,10 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
             .to_string(),
         log_path: state.log_file().map(|p| p.display().to_string()),
         startup_error: state.startup_error(),
+        upgrade_notes: state
+            .core()
+            .map(|core| core.db.upgrade_notes().to_vec())
+            .unwrap_or_default(),
     })
 }
 

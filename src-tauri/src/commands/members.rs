@@ -68,5 +68,5 @@ pub fn restore_member(state: State<'_, AppState>, id: String) -> Result<Member, 
 #[specta::specta]
 pub fn delete_member(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
     let core = state.core()?;
-    Ok(core.write(|tx| members::delete(tx, &id, &core.clock))?)
+    Ok(core.write_erasing(|tx| members::delete(tx, &id, &core.clock))?)
 }

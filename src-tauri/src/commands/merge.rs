@@ -27,5 +27,5 @@ pub fn merge_members(
     choices: MergeChoices,
 ) -> Result<Member, CommandError> {
     let core = state.core()?;
-    Ok(core.write(|tx| members::merge(tx, &keep_id, &other_id, &choices, &core.clock))?)
+    Ok(core.write_erasing(|tx| members::merge(tx, &keep_id, &other_id, &choices, &core.clock))?)
 }

@@ -83,6 +83,11 @@ export type AppInfo_Deserialize = {
 	logPath?: string | null,
 	/**  Set when the database could not be opened; the UI shows it instead of the app. */
 	startupError?: CommandError_Deserialize | null,
+	/**
+	 *  What opening the database upgraded or changed (a copy kept, duplicates cleared), for
+	 *  the organizer to read once; empty when the file was current.
+	 */
+	upgradeNotes: string[],
 };
 
 export type AppInfo_Serialize = {
@@ -93,6 +98,11 @@ export type AppInfo_Serialize = {
 	logPath: string | null,
 	/**  Set when the database could not be opened; the UI shows it instead of the app. */
 	startupError: CommandError_Serialize | null,
+	/**
+	 *  What opening the database upgraded or changed (a copy kept, duplicates cleared), for
+	 *  the organizer to read once; empty when the file was current.
+	 */
+	upgradeNotes: string[],
 };
 
 /**
@@ -213,6 +223,11 @@ export type CommandError_Deserialize =
  */
 { kind: "deliveryFailed"; message: string; permanent: boolean } | 
 /**
+ *  Something else is using what this action needs (another Guildhall writing, an import
+ *  already running): nothing was changed, and trying again later works.
+ */
+{ kind: "busy"; message: string } | 
+/**
  *  The database could not be opened (written by a newer Guildhall, not a Guildhall file,
  *  unreadable folder): the UI shows a full-page notice instead of the app.
  */
@@ -242,6 +257,11 @@ export type CommandError_Serialize =
  *  mailbox), so retrying is pointless; otherwise it may go through later.
  */
 { kind: "deliveryFailed"; message: string; permanent: boolean } | 
+/**
+ *  Something else is using what this action needs (another Guildhall writing, an import
+ *  already running): nothing was changed, and trying again later works.
+ */
+{ kind: "busy"; message: string } | 
 /**
  *  The database could not be opened (written by a newer Guildhall, not a Guildhall file,
  *  unreadable folder): the UI shows a full-page notice instead of the app.

@@ -8,9 +8,9 @@
 //! Deleting a row is not enough for "nothing personal is left in the file": SQLite leaves the
 //! bytes of deleted rows in free pages. Every connection zeroes freed pages (`PRAGMA
 //! secure_delete` in `db::configure`). The search index lives in memory and is rebuilt after
-//! every write, so it forgets the member at once. Copies of old pages can still sit in the
-//! `-wal` file until SQLite reuses it after the next checkpoint; that file is overwritten and
-//! removed when the app closes, not kept.
+//! every write, so it forgets the member at once. Copies of old pages sit in the `-wal` file
+//! until a checkpoint: an erasing action (`Context::write_erasing`: deleting or merging a
+//! member) checkpoints and truncates it as soon as it is committed, while the app runs.
 
 use jiff::civil::Date;
 use rusqlite::{Connection, Transaction};

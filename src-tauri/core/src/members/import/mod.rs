@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use unicode_normalization::UnicodeNormalization;
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 
 pub use model::{
     ColumnMapping, ImportFormat, ImportOptions, ImportPreview, ImportProgress, ImportReport,
@@ -256,7 +256,7 @@ fn write_rows(
     progress: &mut dyn FnMut(ImportProgress),
     cancel: &AtomicBool,
 ) -> Result<ImportReport> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let tx = crate::db::begin_immediate(conn)?;
     let plan = plan(
         &tx,
         &table.headers,

@@ -1,12 +1,18 @@
-//! The one SQLite file: where it lives, how it is opened, and how its schema moves forward.
+//! The one SQLite file: where it lives, how it is opened, and how every write takes its lock.
 //!
-//! Opening checks the schema version *before* touching the file, so a database written by a
-//! newer Guildhall is refused and left byte-for-byte as it was. Migrations come from
-//! `migrations/NNNN_*.sql`, each applied in its own transaction together with the bump of
-//! `PRAGMA user_version`, so a failed step leaves the database at the previous version.
+//! Opening a file checks it and brings its schema forward without ever locking anyone out
+//! ([`migrate`]): a damaged, foreign, newer or tampered-with file is refused with what is wrong
+//! and left as it was, and an upgrade either applies completely or not at all. Only then is the
+//! file switched to WAL. Its files are its owner's only ([`files`]).
 //!
 //! Reads take `&Connection`; writes go through [`Database::write`], one IMMEDIATE transaction per
-//! user action, so an action either happens completely or not at all.
+//! user action, so an action either happens completely or not at all. When another Guildhall (a
+//! second window, the CLI) holds the write lock for longer than the busy timeout, taking the
+//! lock is tried again (safe: nothing was done yet), and then the organizer is told that
+//! another Guildhall is writing ([`CoreError::DatabaseLocked`]).
+
+mod files;
+mod migrate;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -15,41 +21,17 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
-use crate::error::{CoreError, Result};
+pub use self::migrate::{schema_version, UpgradeNotes};
+use crate::error::{is_busy, CoreError, Result};
 
-/// The database's file name inside the data folder.
-pub const DB_FILE_NAME: &str = "guildhall.sqlite3";
-
+pub use self::files::DB_FILE_NAME;
 /// Overrides the data folder (tests, portable installs, the CLI).
 pub const DATA_DIR_ENV: &str = "GUILDHALL_DATA_DIR";
 
-/// The schema, in order. The position in this list (1-based) is the `user_version` a database
-/// has once that migration is applied.
-const MIGRATIONS: &[(&str, &str)] = &[
-    (
-        "0001_members",
-        include_str!("../../../migrations/0001_members.sql"),
-    ),
-    (
-        "0002_members_at_scale",
-        include_str!("../../../migrations/0002_members_at_scale.sql"),
-    ),
-    (
-        "0003_workshops",
-        include_str!("../../../migrations/0003_workshops.sql"),
-    ),
-    (
-        "0004_change_feed",
-        include_str!("../../../migrations/0004_change_feed.sql"),
-    ),
-];
-
-/// The schema version this build writes.
-pub fn schema_version() -> i64 {
-    MIGRATIONS.len() as i64
-}
-
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How many times a write tries to take the lock (each waiting up to the busy timeout).
+const LOCK_ATTEMPTS: u32 = 3;
 
 /// The data folder: `GUILDHALL_DATA_DIR` when set and not empty, else the platform default the
 /// caller knows (the app asks Tauri for its app-data folder).
@@ -69,12 +51,14 @@ pub type PooledConnection = r2d2::PooledConnection<SqliteConnectionManager>;
 pub struct Database {
     pool: Pool,
     path: PathBuf,
+    busy_timeout: Duration,
+    upgrade_notes: UpgradeNotes,
 }
 
 impl Database {
-    /// Opens (creating if needed) `guildhall.sqlite3` in `dir`.
+    /// Opens (creating if needed) `guildhall.sqlite3` in `dir`, which is made private.
     pub fn open_in(dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(dir).map_err(|source| CoreError::Io {
+        crate::files::private_dir_all(dir).map_err(|source| CoreError::Io {
             context: format!("could not create the data folder {}", dir.display()),
             source,
         })?;
@@ -83,6 +67,11 @@ impl Database {
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with(path, BUSY_TIMEOUT)
+    }
+
+    fn open_with(path: &Path, busy_timeout: Duration) -> Result<Self> {
+        files::prepare(path)?;
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -90,30 +79,15 @@ impl Database {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
                 | OpenFlags::SQLITE_OPEN_URI,
         )?;
-        // Read-only look first: a newer or foreign file must not be changed, not even its
-        // journal mode.
-        let found: i64 = conn
-            .pragma_query_value(None, "user_version", |row| row.get(0))
-            .map_err(|source| CoreError::NotADatabase {
-                path: path.to_owned(),
-                source,
-            })?;
-        if found > schema_version() {
-            return Err(CoreError::DatabaseTooNew {
-                path: path.to_owned(),
-                found,
-                supported: schema_version(),
-            });
-        }
-        if found == 0 {
-            ensure_empty_or_ours(&conn, path)?;
-        }
+        conn.busy_timeout(busy_timeout)?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
+        let upgrade_notes = migrate::bring_up_to_date(&mut conn, path)?;
+        // Only now that the schema is known to be current does the file change its journal.
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        configure(&conn)?;
-        migrate(&mut conn)?;
         drop(conn);
 
-        let manager = SqliteConnectionManager::file(path).with_init(|c| configure(c));
+        let manager =
+            SqliteConnectionManager::file(path).with_init(move |c| configure(c, busy_timeout));
         let pool = r2d2::Pool::builder()
             .max_size(4)
             .connection_timeout(BUSY_TIMEOUT)
@@ -121,11 +95,19 @@ impl Database {
         Ok(Database {
             pool,
             path: path.to_owned(),
+            busy_timeout,
+            upgrade_notes,
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// What opening this file upgraded and changed, in words for the organizer (empty when it
+    /// was current).
+    pub fn upgrade_notes(&self) -> &[String] {
+        &self.upgrade_notes
     }
 
     pub fn connection(&self) -> Result<PooledConnection> {
@@ -142,7 +124,7 @@ impl Database {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
                 | OpenFlags::SQLITE_OPEN_URI,
         )?;
-        configure(&conn)?;
+        configure(&conn, self.busy_timeout)?;
         Ok(conn)
     }
 
@@ -168,10 +150,49 @@ impl Database {
     /// otherwise (including when `f` panics, as the transaction is dropped unfinished).
     pub fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let mut conn = self.connection()?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = begin_immediate(&mut conn)?;
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// [`Database::write`] for a write that erases personal data (deleting or merging a
+    /// member): once it is committed, the WAL is checkpointed into the file and truncated, so
+    /// that no copy of the erased rows stays in the `-wal` while the app runs (freed pages are
+    /// zeroed by `secure_delete`).
+    pub fn write_erasing<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let value = self.write(f)?;
+        let conn = self.connection()?;
+        let (busy, _, _): (i64, i64, i64) =
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        if busy != 0 {
+            // A reader kept an old snapshot for longer than the busy timeout; the next
+            // erasure's (or the last connection's) checkpoint takes the copies away.
+            tracing::warn!("the WAL could not be emptied after an erasure: a reader was busy");
+        }
+        Ok(value)
+    }
+}
+
+/// Begins an IMMEDIATE transaction (the write lock now, not at the first write), trying again
+/// while another connection holds the lock: each try waits up to the busy timeout, and a
+/// failed try has done nothing, so trying again is always safe.
+pub(crate) fn begin_immediate(conn: &mut Connection) -> Result<Transaction<'_>> {
+    // `&mut` in the signature: the caller cannot nest transactions, which is what the
+    // unchecked constructor would otherwise allow.
+    let conn: &Connection = conn;
+    let mut attempt = 1;
+    loop {
+        match Transaction::new_unchecked(conn, TransactionBehavior::Immediate) {
+            Ok(tx) => return Ok(tx),
+            Err(e) if is_busy(&e) && attempt < LOCK_ATTEMPTS => {
+                tracing::info!(attempt, "the database is locked by another writer; waiting");
+                attempt += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
 }
 
@@ -190,7 +211,7 @@ impl Database {
     /// without doing it (an import's preview reports exactly what the import would report).
     pub fn dry_run<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let mut conn = self.connection()?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = begin_immediate(&mut conn)?;
         let value = f(&tx);
         tx.rollback()?;
         value
@@ -198,8 +219,8 @@ impl Database {
 }
 
 /// Per-connection settings; foreign keys and the busy timeout are not stored in the file.
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+fn configure(conn: &Connection, busy_timeout: Duration) -> rusqlite::Result<()> {
+    conn.busy_timeout(busy_timeout)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     // Freed pages are zeroed, not left with old rows in them: an erased member (and every old
@@ -211,42 +232,6 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // per inserted member, in memory ~2.5 (100k single-row inserts: 1.65 s → 0.88 s; 0.61 s
     // without triggers). Temporary tables and sorts live in memory too.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    Ok(())
-}
-
-/// A file at schema version 0 is either brand new or some other program's SQLite database; we
-/// only adopt the former.
-fn ensure_empty_or_ours(conn: &Connection, path: &Path) -> Result<()> {
-    let tables: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            [],
-            |row| row.get(0),
-        )
-        .map_err(|source| CoreError::NotADatabase {
-            path: path.to_owned(),
-            source,
-        })?;
-    if tables > 0 {
-        return Err(CoreError::NotADatabase {
-            path: path.to_owned(),
-            source: rusqlite::Error::InvalidQuery,
-        });
-    }
-    Ok(())
-}
-
-/// Applies every migration the database has not seen, each in its own transaction.
-pub fn migrate(conn: &mut Connection) -> Result<()> {
-    let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    let pending = MIGRATIONS.iter().enumerate().skip(current.max(0) as usize);
-    for (index, (name, sql)) in pending {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
-        tx.execute_batch(sql)
-            .map_err(|source| CoreError::Migration { name, source })?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
-        tx.commit()?;
-    }
     Ok(())
 }
 
@@ -379,6 +364,37 @@ mod tests {
             })
             .unwrap();
         assert_eq!(count, 0);
+    }
+
+    #[test]
+    fn a_write_waits_for_another_writer_and_then_says_plainly_that_one_is_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE_NAME);
+        let wait = Duration::from_millis(300);
+        let db = Database::open_with(&path, wait).unwrap();
+        let insert = |tx: &Transaction| -> Result<()> {
+            tx.execute_batch("UPDATE change_counter SET version = version + 1")?;
+            Ok(())
+        };
+
+        // Another Guildhall holds the write lock for good: every try fails, and the error
+        // says what happened.
+        let other = Connection::open(&path).unwrap();
+        other.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let err = db.write(insert).unwrap_err();
+        assert!(matches!(err, CoreError::DatabaseLocked), "{err:?}");
+        assert!(err.to_string().contains("Another Guildhall"), "{err}");
+        // An import's dry run takes the lock the same way.
+        assert!(matches!(db.dry_run(insert), Err(CoreError::DatabaseLocked)));
+
+        // It lets go after the first try has given up (one busy timeout) and well before the
+        // last would: the write goes through, tried again for the organizer.
+        let released = std::thread::spawn(move || {
+            std::thread::sleep(wait + wait / 2);
+            other.execute_batch("COMMIT").unwrap();
+        });
+        db.write(insert).unwrap();
+        released.join().unwrap();
     }
 
     #[test]
