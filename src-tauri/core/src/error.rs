@@ -59,12 +59,12 @@ pub enum CoreError {
     /// part). `copies`: the copies kept before upgrades, newest first, which it can be
     /// restored from.
     #[error(
-        "The database {} is damaged: {detail}. Guildhall has not changed it. To restore a copy, \
-         quit Guildhall, move the damaged file somewhere safe (it may still be repairable), and \
-         put the copy in its place under the same name{}. Or start afresh without it and import \
-         your last members export.",
+        "The database {} is damaged: {detail}. Guildhall has not changed it. To restore {}, quit \
+         Guildhall, move the damaged file somewhere safe (it may still be repairable), and put the \
+         copy in its place under the same name. Or start afresh without it and import your last \
+         members export.",
         path.display(),
-        restore_hint(copies)
+        restore_source(copies)
     )]
     DatabaseDamaged {
         path: PathBuf,
@@ -160,11 +160,14 @@ impl CoreError {
     }
 }
 
-/// Where a damaged database's copies are, for its message.
-fn restore_hint(copies: &[PathBuf]) -> String {
+/// What a damaged database can be restored from, for its message.
+fn restore_source(copies: &[PathBuf]) -> String {
     match copies.first() {
-        Some(newest) => format!(" (the newest copy Guildhall kept is {})", newest.display()),
-        None => String::new(),
+        Some(newest) => format!(
+            "the copy Guildhall kept before its last upgrade ({})",
+            newest.display()
+        ),
+        None => "a backup".into(),
     }
 }
 
