@@ -1,0 +1,4 @@
+//! The outbox: every mail Guildhall sends is written here, in the transaction that made it,
+//! before anything is sent; the outbox service delivers it exactly once or says it cannot know.
+
+pub mod mailer;
