@@ -30,15 +30,30 @@ pub enum Domain {
     Members,
     /// `workshop`, `session`, `session_exception`, `workshop_facilitator`, `workshop_tag`.
     Workshops,
+    /// `invitation`, `invitation_mail`, `reminder`.
+    Invitations,
+    /// `outbox`: every mail and where it is.
+    Outbox,
+    /// `mail_setting`.
+    Settings,
 }
 
 impl Domain {
-    pub const ALL: [Domain; 2] = [Domain::Members, Domain::Workshops];
+    pub const ALL: [Domain; 5] = [
+        Domain::Members,
+        Domain::Workshops,
+        Domain::Invitations,
+        Domain::Outbox,
+        Domain::Settings,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Domain::Members => "members",
             Domain::Workshops => "workshops",
+            Domain::Invitations => "invitations",
+            Domain::Outbox => "outbox",
+            Domain::Settings => "settings",
         }
     }
 
@@ -268,7 +283,12 @@ mod tests {
         // `record`; a new trigger needs a stand-in there too if that writer touches its table.
         let mut expected = Vec::new();
         for table in [
+            "invitation",
+            "invitation_mail",
+            "mail_setting",
             "member",
+            "outbox",
+            "reminder",
             "session",
             "session_exception",
             "workshop",

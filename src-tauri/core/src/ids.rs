@@ -94,6 +94,26 @@ pub fn ical_uid() -> String {
     format!("{}@guildhall", random_base32(26).to_ascii_lowercase())
 }
 
+/// A new invitation id, e.g. `inv_7K2M9Q4XW1RZ3B8D`.
+pub fn invitation_id() -> String {
+    format!("inv_{}", random_base32(16))
+}
+
+/// A new outbox mail id, e.g. `out_7K2M9Q4XW1RZ3B8D`.
+pub fn outbox_id() -> String {
+    format!("out_{}", random_base32(16))
+}
+
+/// A new batch id (the mails one action queued), e.g. `bat_7K2M9Q4XW1RZ3B8D`.
+pub fn batch_id() -> String {
+    format!("bat_{}", random_base32(16))
+}
+
+/// A new Message-ID's left part: 130 random bits.
+pub fn message_token() -> String {
+    random_base32(26).to_ascii_lowercase()
+}
+
 /// A new check-in code: 24 symbols, 120 bits.
 pub fn check_in_code() -> String {
     random_base32(24)

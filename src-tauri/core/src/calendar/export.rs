@@ -97,17 +97,63 @@ pub fn calendar(
     Ok((out.finish(), written))
 }
 
+/// One person's copy of one session, as an iTIP message (RFC 5546) sends it: the sender as
+/// ORGANIZER, that person alone as ATTENDEE, the SEQUENCE their calendar is to have.
+#[derive(Debug, Clone)]
+pub struct Itip<'a> {
+    pub session_id: &'a str,
+    pub sequence: u32,
+    /// METHOD:CANCEL (STATUS:CANCELLED) rather than REQUEST.
+    pub cancel: bool,
+    pub organizer_name: &'a str,
+    pub organizer_email: &'a str,
+    pub attendee_name: &'a str,
+    pub attendee_email: &'a str,
+    /// A facilitator: ROLE=CHAIR rather than REQ-PARTICIPANT.
+    pub chair: bool,
+    /// RFC 5545 PARTSTAT: NEEDS-ACTION until they answer.
+    pub partstat: &'a str,
+}
+
+/// The calendar of one invitation message: METHOD:REQUEST (or CANCEL), the session's VEVENT
+/// (with its series and moved dates) for one attendee, and its VTIMEZONE.
+pub fn itip_calendar(workshop: &Workshop, itip: &Itip, now: Timestamp) -> Result<String> {
+    let mut w = IcsWriter::with_capacity(4096);
+    let only = Workshop {
+        sessions: workshop
+            .sessions
+            .iter()
+            .filter(|s| s.id == itip.session_id)
+            .cloned()
+            .collect(),
+        ..workshop.clone()
+    };
+    let method = if itip.cancel { "CANCEL" } else { "REQUEST" };
+    write_calendar_with(&[only], now, &mut w, method, Some(itip))?;
+    Ok(w.finish())
+}
+
 /// The calendar of the given workshops.
 pub fn write_calendar(
     list: &[Workshop],
     now: Timestamp,
     w: &mut IcsWriter,
 ) -> Result<CalendarExport> {
+    write_calendar_with(list, now, w, "PUBLISH", None)
+}
+
+fn write_calendar_with(
+    list: &[Workshop],
+    now: Timestamp,
+    w: &mut IcsWriter,
+    method: &str,
+    itip: Option<&Itip>,
+) -> Result<CalendarExport> {
     w.begin("VCALENDAR");
     w.raw("VERSION", &[], "2.0");
     w.raw("PRODID", &[], PRODID);
     w.raw("CALSCALE", &[], "GREGORIAN");
-    w.raw("METHOD", &[], "PUBLISH");
+    w.raw("METHOD", &[], method);
 
     // One VTIMEZONE per zone, covering every session of every workshop in that zone.
     let mut spans: BTreeMap<&str, (Timestamp, Timestamp)> = BTreeMap::new();
@@ -125,7 +171,7 @@ pub fn write_calendar(
     let stamp = utc_stamp(now);
     let mut events = 0;
     for workshop in list {
-        events += write_workshop(w, workshop, &stamp)?;
+        events += write_workshop(w, workshop, &stamp, itip)?;
     }
     w.end("VCALENDAR");
     Ok(CalendarExport {
@@ -172,7 +218,15 @@ fn status_text(status: WorkshopStatus) -> &'static str {
 }
 
 /// The VEVENTs of one workshop; returns how many.
-fn write_workshop(w: &mut IcsWriter, workshop: &Workshop, dtstamp: &str) -> Result<u32> {
+fn write_workshop(
+    w: &mut IcsWriter,
+    workshop: &Workshop,
+    dtstamp: &str,
+    itip: Option<&Itip>,
+) -> Result<u32> {
+    let sequence = itip
+        .map_or(workshop.ical_sequence, |i| i.sequence)
+        .to_string();
     let tz = zone(&workshop.time_zone)?;
     let zone = workshop.time_zone.as_str();
     let local = |t: Timestamp| local_stamp(t.to_zoned(tz.clone()).datetime());
@@ -202,7 +256,7 @@ fn write_workshop(w: &mut IcsWriter, workshop: &Workshop, dtstamp: &str) -> Resu
         w.begin("VEVENT");
         w.raw("UID", &[], &session.ical_uid);
         w.raw("DTSTAMP", &[], dtstamp);
-        w.raw("SEQUENCE", &[], &workshop.ical_sequence.to_string());
+        w.raw("SEQUENCE", &[], &sequence);
         times(w, start, end);
         if let Some(series) = &workshop.series {
             let rule =
@@ -234,7 +288,7 @@ fn write_workshop(w: &mut IcsWriter, workshop: &Workshop, dtstamp: &str) -> Resu
                 }
             }
         }
-        describe(w, workshop, &session.title);
+        describe(w, workshop, &session.title, itip);
         w.end("VEVENT");
         events += 1;
 
@@ -251,10 +305,10 @@ fn write_workshop(w: &mut IcsWriter, workshop: &Workshop, dtstamp: &str) -> Resu
                 w.begin("VEVENT");
                 w.raw("UID", &[], &session.ical_uid);
                 w.raw("DTSTAMP", &[], dtstamp);
-                w.raw("SEQUENCE", &[], &workshop.ical_sequence.to_string());
+                w.raw("SEQUENCE", &[], &sequence);
                 recurrence_id(w, parse_stamp(&e.occurrence_at)?);
                 times(w, parse_stamp(s)?, parse_stamp(f)?);
-                describe(w, workshop, &session.title);
+                describe(w, workshop, &session.title, itip);
                 w.end("VEVENT");
                 events += 1;
             }
@@ -264,7 +318,7 @@ fn write_workshop(w: &mut IcsWriter, workshop: &Workshop, dtstamp: &str) -> Resu
 }
 
 /// The properties every VEVENT of a workshop shares.
-fn describe(w: &mut IcsWriter, workshop: &Workshop, session_title: &str) {
+fn describe(w: &mut IcsWriter, workshop: &Workshop, session_title: &str, itip: Option<&Itip>) {
     let summary = if session_title.is_empty() {
         workshop.title.clone()
     } else {
@@ -282,9 +336,34 @@ fn describe(w: &mut IcsWriter, workshop: &Workshop, session_title: &str) {
     if let Some(url) = &workshop.online_url {
         w.raw("URL", &[("VALUE", "URI")], url);
     }
-    w.raw("STATUS", &[], status_text(workshop.status));
+    let status = match itip {
+        Some(i) if i.cancel => "CANCELLED",
+        _ => status_text(workshop.status),
+    };
+    w.raw("STATUS", &[], status);
     for tag in &workshop.tags {
         w.text("CATEGORIES", &[], tag);
+    }
+    if let Some(i) = itip {
+        // iTIP: the sender organizes; this message's one recipient is the one attendee
+        // (RFC 6047: a client answers for the ATTENDEE the mail was sent to).
+        w.raw(
+            "ORGANIZER",
+            &[("CN", i.organizer_name)],
+            &format!("mailto:{}", i.organizer_email),
+        );
+        let role = if i.chair { "CHAIR" } else { "REQ-PARTICIPANT" };
+        w.raw(
+            "ATTENDEE",
+            &[
+                ("CN", i.attendee_name),
+                ("ROLE", role),
+                ("PARTSTAT", i.partstat),
+                ("RSVP", "TRUE"),
+            ],
+            &format!("mailto:{}", i.attendee_email),
+        );
+        return;
     }
     let mut people = workshop.facilitators.iter().filter(|f| f.email.is_some());
     if let Some(first) = people.next() {

@@ -58,6 +58,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../../migrations/0004_change_feed.sql"),
         fix_up: None,
     },
+    Migration {
+        name: "0005_invitations",
+        sql: include_str!("../../../../migrations/0005_invitations.sql"),
+        fix_up: None,
+    },
 ];
 
 /// The migrator's own record of what it applied, beside the domain tables.

@@ -8,6 +8,7 @@
 
 pub mod changes;
 pub mod imports;
+pub mod outbox;
 
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;

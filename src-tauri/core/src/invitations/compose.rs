@@ -1,0 +1,445 @@
+//! One person's mail for one session of a workshop, as bytes (RFC 6047 iMIP):
+//!
+//! ```text
+//! multipart/mixed
+//! ├── multipart/alternative
+//! │   ├── text/plain
+//! │   ├── text/html                (refers to the QR image by cid:)
+//! │   └── text/calendar; method=REQUEST|CANCEL
+//! ├── application/ics  invite.ics  (the same bytes as the calendar part)
+//! └── image/png        check-in.png (inline, the member's check-in code)
+//! ```
+//!
+//! To: that person alone; their ATTENDEE alone in the calendar; the sender as ORGANIZER.
+
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+use super::model::{InvitationMail, InviteRole, Rsvp};
+use super::qr;
+use super::template::{self, html_escape, markdown_literal, plain, Template};
+use crate::calendar::export::{itip_calendar, Itip};
+use crate::error::Result;
+use crate::mime::{self, Part};
+use crate::outbox::{MailKind, NewMail};
+use crate::settings::MailSettings;
+use crate::time::{parse_stamp, zone};
+use crate::workshops::{series, Session, Workshop};
+
+/// The person a mail is for.
+#[derive(Debug, Clone)]
+pub struct Recipient<'a> {
+    pub member_id: &'a str,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub check_in_code: &'a str,
+    pub role: InviteRole,
+    pub rsvp: Rsvp,
+    /// The invitation's id, for the idempotency key.
+    pub invitation_id: &'a str,
+}
+
+/// What the mail says about the workshop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Invitation,
+    Update,
+    Cancel,
+    Reminder,
+}
+
+impl Purpose {
+    fn kind(self) -> MailKind {
+        match self {
+            Purpose::Invitation => MailKind::Invitation,
+            Purpose::Update => MailKind::Update,
+            Purpose::Cancel => MailKind::Cancel,
+            Purpose::Reminder => MailKind::Reminder,
+        }
+    }
+}
+
+/// "Tuesday 8 December 2026, 18:00–20:00 (Europe/Berlin)"; a series says how it repeats.
+pub fn when_text(workshop: &Workshop, session: &Session) -> Result<String> {
+    let tz = zone(&workshop.time_zone)?;
+    let start = parse_stamp(&session.start)?.to_zoned(tz.clone());
+    let end = parse_stamp(&session.end)?.to_zoned(tz.clone());
+    let day = start.strftime("%A %-d %B %Y").to_string();
+    let mut text = if session.all_day {
+        day
+    } else if start.date() == end.date() {
+        format!(
+            "{day}, {}–{}",
+            start.strftime("%H:%M"),
+            end.strftime("%H:%M")
+        )
+    } else {
+        format!(
+            "{day}, {} – {}",
+            start.strftime("%H:%M"),
+            end.strftime("%A %-d %B %Y, %H:%M")
+        )
+    };
+    if let Some(s) = &workshop.series {
+        text = format!(
+            "{} from {text}",
+            series::describe(&s.rule, start.datetime(), &tz)
+        );
+    }
+    if !session.all_day {
+        text.push_str(&format!(" ({})", workshop.time_zone));
+    }
+    Ok(text)
+}
+
+/// "Old Town Library, Room 2" / "Online" / both.
+pub fn where_text(workshop: &Workshop) -> String {
+    match (&workshop.venue, &workshop.online_url) {
+        (Some(v), Some(_)) => format!("{v} (and online)"),
+        (Some(v), None) => v.clone(),
+        (None, Some(_)) => "Online".to_owned(),
+        (None, None) => "to be announced".to_owned(),
+    }
+}
+
+/// What calendars show of the workshop, in one line: every session's time, and the place. Two
+/// different summaries mean the invited people's calendars need the update.
+pub fn summary(workshop: &Workshop) -> Result<String> {
+    let times = workshop
+        .sessions
+        .iter()
+        .map(|s| when_text(workshop, s))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(format!("{} · {}", times.join("; "), where_text(workshop)))
+}
+
+fn first_name(name: &str) -> &str {
+    name.split_whitespace().next().unwrap_or(name)
+}
+
+fn value(workshop: &Workshop, session: &Session, to: &Recipient, from_name: &str, name: &str) -> Result<String> {
+    Ok(match name {
+        "first_name" => first_name(to.name).to_owned(),
+        "name" => to.name.to_owned(),
+        "workshop" => workshop.title.clone(),
+        "when" => when_text(workshop, session)?,
+        "where" => where_text(workshop),
+        "online_link" => workshop.online_url.clone().unwrap_or_default(),
+        "agenda" => {
+            let mut lines = Vec::new();
+            for (i, s) in workshop.sessions.iter().enumerate() {
+                let title = if s.title.is_empty() {
+                    format!("Part {}", i + 1)
+                } else {
+                    s.title.clone()
+                };
+                lines.push(format!("{title}: {}", when_text(workshop, s)?));
+            }
+            lines.join("\n")
+        }
+        "description" => workshop.description.clone(),
+        "organizer" => from_name.to_owned(),
+        "check_in_code" => to.check_in_code.to_owned(),
+        _ => String::new(),
+    })
+}
+
+/// The checked templates of a saved (or default) mail.
+pub fn templates(mail: &InvitationMail) -> Result<(Template, Template)> {
+    template::check(&mail.subject, &mail.body)
+}
+
+/// The rendered parts of one mail, before they become bytes (the preview shows them).
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub calendar: String,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn render(
+    workshop: &Workshop,
+    session_index: usize,
+    to: &Recipient,
+    (subject_t, body_t): &(Template, Template),
+    settings: &MailSettings,
+    purpose: Purpose,
+    sequence: u32,
+    now: Timestamp,
+) -> Result<Rendered> {
+    let session = &workshop.sessions[session_index];
+    let parts = workshop.sessions.len();
+    // Every value is computed once; errors (a zone the system lost) surface here.
+    let mut values = std::collections::HashMap::new();
+    for (name, _) in template::PLACEHOLDERS {
+        values.insert(
+            *name,
+            value(workshop, session, to, &settings.from_name, name)?,
+        );
+    }
+    let get = |name: &str| values.get(name).cloned().unwrap_or_default();
+
+    let mut subject = subject_t.fill(&get, plain);
+    let prefix = match purpose {
+        Purpose::Invitation => "",
+        Purpose::Update => "Updated: ",
+        Purpose::Cancel => "Cancelled: ",
+        Purpose::Reminder => "Reminder: ",
+    };
+    subject = format!("{prefix}{subject}");
+    if parts > 1 {
+        subject.push_str(&format!(" (part {} of {parts})", session_index + 1));
+    }
+
+    // The lines Guildhall adds around the organizer's text, in Markdown with every value
+    // escaped.
+    let mut head = Vec::new();
+    match purpose {
+        Purpose::Update => head.push(format!(
+            "**The workshop changed.** It is now: {}, {}.",
+            markdown_literal(&get("when")),
+            markdown_literal(&get("where"))
+        )),
+        Purpose::Cancel => head.push(format!(
+            "**{} is cancelled**: it will not take place on {}. It is taken off your calendar.",
+            markdown_literal(&workshop.title),
+            markdown_literal(&get("when"))
+        )),
+        Purpose::Reminder => head.push(format!(
+            "A reminder: **{}** is coming up, {}, {}.",
+            markdown_literal(&workshop.title),
+            markdown_literal(&get("when")),
+            markdown_literal(&get("where"))
+        )),
+        Purpose::Invitation => {}
+    }
+    if parts > 1 {
+        head.push(format!(
+            "This mail is part {} of {parts}: one for each session, so each has its own place in your calendar.",
+            session_index + 1
+        ));
+    }
+    if to.role == InviteRole::Facilitator && purpose != Purpose::Cancel {
+        head.push("You are **facilitating** this workshop.".to_owned());
+    }
+    let body_md = if purpose == Purpose::Cancel {
+        String::new()
+    } else {
+        body_t.fill(&get, markdown_literal)
+    };
+    let body_text = if purpose == Purpose::Cancel {
+        String::new()
+    } else {
+        body_t.fill(&get, plain)
+    };
+    let code = to.check_in_code;
+    let foot_md = format!(
+        "Your check-in code: `{code}`, show it at the door.\n\n\
+         You get this mail because you are a member of {}. To get no more mail, reply with \
+         \"unsubscribe\".",
+        markdown_literal(&settings.from_name)
+    );
+    let head_md = head.join("\n\n");
+    let markdown = [head_md.as_str(), body_md.as_str(), foot_md.as_str()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let qr_side = qr::side(code);
+    let html = format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head>\n\
+         <body>\n{body}\n<p><img src=\"cid:check-in@guildhall\" alt=\"Check-in code {code}\" \
+         width=\"{qr_side}\" height=\"{qr_side}\"></p>\n</body></html>\n",
+        title = html_escape(&subject),
+        body = template::to_html(&markdown),
+    );
+    let plain_head = head
+        .iter()
+        .map(|h| h.replace("**", "").replace('\\', ""))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let plain_foot = format!(
+        "Your check-in code: {code} (show it at the door).\n\n\
+         You get this mail because you are a member of {}. To get no more mail, reply with \
+         \"unsubscribe\".",
+        plain(&settings.from_name)
+    );
+    let text = [plain_head.as_str(), body_text.as_str(), plain_foot.as_str()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+
+    let itip = Itip {
+        session_id: &session.id,
+        sequence,
+        cancel: purpose == Purpose::Cancel,
+        organizer_name: &settings.from_name,
+        organizer_email: &settings.from_address,
+        attendee_name: to.name,
+        attendee_email: to.email,
+        chair: to.role == InviteRole::Facilitator,
+        partstat: to.rsvp.partstat(),
+    };
+    let calendar = itip_calendar(workshop, &itip, now)?;
+    Ok(Rendered {
+        subject,
+        text,
+        html,
+        calendar,
+    })
+}
+
+/// The whole mail, ready for the outbox.
+#[allow(clippy::too_many_arguments)]
+pub fn mail(
+    workshop: &Workshop,
+    session_index: usize,
+    to: &Recipient,
+    templates: &(Template, Template),
+    settings: &MailSettings,
+    purpose: Purpose,
+    sequence: u32,
+    now: Timestamp,
+) -> Result<NewMail> {
+    let r = render(
+        workshop,
+        session_index,
+        to,
+        templates,
+        settings,
+        purpose,
+        sequence,
+        now,
+    )?;
+    let method = if purpose == Purpose::Cancel {
+        "CANCEL"
+    } else {
+        "REQUEST"
+    };
+    let domain = settings
+        .from_address
+        .rsplit_once('@')
+        .map_or("guildhall.invalid", |(_, d)| d);
+    let message_id = format!("{}@{domain}", crate::ids::message_token());
+    let calendar_bytes = r.calendar.clone().into_bytes();
+    let root = Part::Multipart {
+        subtype: "mixed",
+        parts: vec![
+            Part::Multipart {
+                subtype: "alternative",
+                parts: vec![
+                    Part::text("text/plain; charset=utf-8", &r.text),
+                    Part::text("text/html; charset=utf-8", &r.html),
+                    Part::bytes(
+                        &format!("text/calendar; charset=utf-8; method={method}"),
+                        Vec::new(),
+                        calendar_bytes.clone(),
+                    ),
+                ],
+            },
+            Part::bytes(
+                "application/ics; name=\"invite.ics\"",
+                vec![(
+                    "Content-Disposition".into(),
+                    "attachment; filename=\"invite.ics\"".into(),
+                )],
+                calendar_bytes,
+            ),
+            Part::bytes(
+                "image/png; name=\"check-in.png\"",
+                vec![
+                    ("Content-ID".into(), "<check-in@guildhall>".into()),
+                    (
+                        "Content-Disposition".into(),
+                        "inline; filename=\"check-in.png\"".into(),
+                    ),
+                ],
+                qr::png(to.check_in_code)?,
+            ),
+        ],
+    };
+    let unsubscribe = format!(
+        "<mailto:{}?subject=unsubscribe>",
+        settings.reply_to.as_deref().unwrap_or(&settings.from_address)
+    );
+    let mut headers = vec![
+        ("Date", mime::date(now)),
+        ("From", mime::mailbox(&settings.from_name, &settings.from_address)),
+        ("To", mime::mailbox(to.name, to.email)),
+    ];
+    if let Some(reply_to) = &settings.reply_to {
+        headers.push(("Reply-To", mime::mailbox("", reply_to)));
+    }
+    headers.extend([
+        ("Subject", mime::unstructured(&r.subject)),
+        ("Message-ID", format!("<{message_id}>")),
+        ("List-Unsubscribe", unsubscribe),
+        ("Auto-Submitted", "auto-generated".to_owned()),
+    ]);
+    let kind = purpose.kind();
+    headers.push((
+        "X-Guildhall-Mail",
+        format!("{} {}", kind.as_str(), to.invitation_id),
+    ));
+    let seed = crate::ids::message_token().to_ascii_uppercase();
+    let message = mime::message(&headers, &root, &seed);
+    let occurrence = match purpose {
+        Purpose::Reminder => format!(":{}", workshop.sessions[session_index].start),
+        _ => String::new(),
+    };
+    Ok(NewMail {
+        kind,
+        workshop_id: Some(workshop.id.clone()),
+        member_id: Some(to.member_id.to_owned()),
+        sender: settings.from_address.clone(),
+        recipient: to.email.to_owned(),
+        subject: r.subject,
+        message,
+        idempotency_key: format!(
+            "{}:{}:{}:{sequence}{occurrence}",
+            kind.as_str(),
+            to.invitation_id,
+            workshop.sessions[session_index].id
+        ),
+        message_id,
+    })
+}
+
+/// The organizer's test mail: plain text, to themselves.
+pub fn test_mail(settings: &MailSettings, now: Timestamp) -> NewMail {
+    let domain = settings
+        .from_address
+        .rsplit_once('@')
+        .map_or("guildhall.invalid", |(_, d)| d);
+    let message_id = format!("{}@{domain}", crate::ids::message_token());
+    let subject = "Guildhall test mail".to_owned();
+    let text = format!(
+        "This is a test mail from Guildhall, sent {} through {}:{}.\n\nIf you can read it, \
+         invitations will reach your members the same way.",
+        now.to_zoned(TimeZone::UTC).strftime("%-d %B %Y, %H:%M UTC"),
+        settings.host,
+        settings.port
+    );
+    let root = Part::text("text/plain; charset=utf-8", &text);
+    let headers = vec![
+        ("Date", mime::date(now)),
+        ("From", mime::mailbox(&settings.from_name, &settings.from_address)),
+        ("To", mime::mailbox(&settings.from_name, &settings.from_address)),
+        ("Subject", mime::unstructured(&subject)),
+        ("Message-ID", format!("<{message_id}>")),
+    ];
+    let seed = crate::ids::message_token().to_ascii_uppercase();
+    NewMail {
+        kind: MailKind::Test,
+        workshop_id: None,
+        member_id: None,
+        sender: settings.from_address.clone(),
+        recipient: settings.from_address.clone(),
+        subject,
+        message: mime::message(&headers, &root, &seed),
+        idempotency_key: format!("test:{message_id}"),
+        message_id,
+    }
+}
