@@ -33,6 +33,113 @@ pub enum Command {
     /// Print "members" or "workshops" each time someone (the app, another command) changes
     /// them, until interrupted.
     Watch,
+    /// How mail leaves (the SMTP server) and a test mail.
+    #[command(subcommand)]
+    Settings(Settings),
+    /// Invite members to a workshop: their mails go to the outbox (send them with `outbox
+    /// send`). Facilitators of the workshop are always invited, as facilitators.
+    Invite {
+        /// The workshop's id (wks_…).
+        workshop: String,
+        /// Every member (who agreed to mail).
+        #[arg(long)]
+        all: bool,
+        /// Members with this tag (repeat for several).
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        /// Members with this role (repeat for several).
+        #[arg(long = "role", value_enum, value_name = "ROLE")]
+        roles: Vec<RoleArg>,
+        /// Members at this practice level (repeat for several).
+        #[arg(long = "level", value_enum, value_name = "LEVEL")]
+        levels: Vec<LevelArg>,
+        /// Members who accepted an invitation to this workshop (repeat for several).
+        #[arg(long = "attended", value_name = "WORKSHOP")]
+        attended: Vec<String>,
+        /// These members (their ids, mem_…), whatever the other criteria say.
+        #[arg(long = "member", value_name = "ID")]
+        members: Vec<String>,
+        /// Match any of the criteria instead of all of them.
+        #[arg(long)]
+        any: bool,
+        /// The subject (placeholders such as {workshop} allowed); saved for the workshop.
+        #[arg(long)]
+        subject: Option<String>,
+        /// A file with the mail's text (Markdown with placeholders); saved for the workshop.
+        #[arg(long, value_name = "FILE")]
+        body_file: Option<PathBuf>,
+        /// Print who would be invited and who is left out, without queueing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Queue the update for everyone whose calendar has an older time or place.
+    Update { workshop: String },
+    /// Cancel the workshop and queue the cancellation to everyone it was sent to.
+    Cancel { workshop: String },
+    /// Uninvite one member: a cancellation goes to them alone.
+    Uninvite { workshop: String, member: String },
+    /// The mail waiting to go and what became of what went.
+    #[command(subcommand)]
+    Outbox(Outbox),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Settings {
+    /// Save the SMTP server and the sender. The password is read from standard input with
+    /// --password-stdin and saved in the OS keychain, never in the database.
+    Smtp {
+        #[arg(long)]
+        host: String,
+        #[arg(long)]
+        port: u16,
+        #[arg(long, value_enum)]
+        security: SecurityArg,
+        #[arg(long)]
+        user: Option<String>,
+        /// The sender, as `Name <address>` or just the address.
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        reply_to: Option<String>,
+        /// Read the password from standard input and save it in the keychain.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Send a test mail to the sender's own address and print what the server said.
+    TestMail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SecurityArg {
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Outbox {
+    /// Send what is due (progress on standard error). Exit 0 when everything was sent, 1 when
+    /// some mail failed, is unknown, or waits for a retry.
+    Send {
+        /// Connections at once (at most 3).
+        #[arg(long, default_value_t = 3)]
+        connections: usize,
+        /// Wait up to this many seconds for retries that fall due.
+        #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+        wait: u64,
+    },
+    /// How many mails are queued, sent, failed or unknown, and why the problem ones are.
+    Status,
+    /// Queue again mails whose delivery is unknown (or that failed), after checking with the
+    /// recipients.
+    Retry {
+        /// Mails that failed instead of the unknown ones.
+        #[arg(long)]
+        failed: bool,
+        /// Only these mails (out_…).
+        #[arg(value_name = "ID")]
+        ids: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

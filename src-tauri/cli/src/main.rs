@@ -4,6 +4,7 @@
 //! wrong).
 
 mod args;
+mod mail;
 mod run;
 
 use std::process::ExitCode;

@@ -132,6 +132,34 @@ pub fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         }
         Command::Search { query, archived } => search(&db, &query, archived),
         Command::Watch => watch(&db),
+        Command::Settings(command) => crate::mail::settings(&db, command),
+        Command::Invite {
+            workshop,
+            all,
+            tags,
+            roles,
+            levels,
+            attended,
+            members,
+            any,
+            subject,
+            body_file,
+            dry_run,
+        } => {
+            let audience = crate::mail::audience(all, tags, roles, levels, attended, members, any);
+            crate::mail::invite(
+                &db,
+                &workshop,
+                &audience,
+                subject,
+                body_file.as_deref(),
+                dry_run,
+            )
+        }
+        Command::Update { workshop } => crate::mail::update(&db, &workshop),
+        Command::Cancel { workshop } => crate::mail::cancel(&db, &workshop),
+        Command::Uninvite { workshop, member } => crate::mail::uninvite(&db, &workshop, &member),
+        Command::Outbox(command) => crate::mail::outbox(&db, command),
     }
 }
 
@@ -346,7 +374,7 @@ fn list_format_of(format: ListFormatArg) -> MailingListFormat {
     }
 }
 
-fn role_of(role: RoleArg) -> Role {
+pub fn role_of(role: RoleArg) -> Role {
     match role {
         RoleArg::Organizer => Role::Organizer,
         RoleArg::Facilitator => Role::Facilitator,
@@ -355,7 +383,7 @@ fn role_of(role: RoleArg) -> Role {
     }
 }
 
-fn level_of(level: LevelArg) -> PracticeLevel {
+pub fn level_of(level: LevelArg) -> PracticeLevel {
     match level {
         LevelArg::Newcomer => PracticeLevel::Newcomer,
         LevelArg::Practitioner => PracticeLevel::Practitioner,

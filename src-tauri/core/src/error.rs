@@ -152,7 +152,7 @@ impl CoreError {
         }
     }
 
-    pub(crate) fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
         CoreError::Validation {
             field,
             message: message.into(),

@@ -113,6 +113,26 @@ pub fn summary(workshop: &Workshop) -> Result<String> {
     Ok(format!("{} · {}", times.join("; "), where_text(workshop)))
 }
 
+/// At most one empty line in a row (an empty placeholder leaves no hole), no trailing spaces.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut empty = 0;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            empty += 1;
+            if empty > 1 {
+                continue;
+            }
+        } else {
+            empty = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.trim().to_owned()
+}
+
 fn first_name(name: &str) -> &str {
     name.split_whitespace().next().unwrap_or(name)
 }
@@ -231,7 +251,7 @@ pub fn render(
     let body_text = if purpose == Purpose::Cancel {
         String::new()
     } else {
-        body_t.fill(&get, plain)
+        tidy(&body_t.fill(&get, plain))
     };
     let code = to.check_in_code;
     let foot_md = format!(

@@ -283,3 +283,46 @@ fn count(shared: &Shared, outcome: &Outcome) {
     };
     counter.fetch_add(1, Ordering::SeqCst);
 }
+
+/// Sends one mail at once and returns the server's answer (the organizer's test mail): it is
+/// written to the outbox as being sent in the same commit, then marked with the answer.
+pub fn send_now(
+    ctx: &Context,
+    mailer: &dyn Mailer,
+    mail: &super::store::NewMail,
+) -> Result<std::result::Result<String, DeliveryError>> {
+    let now = ctx.clock.now();
+    let id = ctx.write(|tx| {
+        store::enqueue(tx, &crate::ids::batch_id(), mail, now)?;
+        Ok(tx.query_row(
+            "UPDATE outbox SET status = 'sending', attempts = 1
+             WHERE idempotency_key = ?1 RETURNING id",
+            [&mail.idempotency_key],
+            |r| r.get::<_, String>(0),
+        )?)
+    })?;
+    let envelope = Envelope {
+        from: mail.sender.clone(),
+        to: mail.recipient.clone(),
+    };
+    let answer = mailer
+        .connect()
+        .and_then(|mut c| {
+            let answer = c.send(&envelope, &mail.message);
+            c.close();
+            answer
+        });
+    let outcome = match &answer {
+        Ok(reply) => Outcome::Sent {
+            reply: reply.clone(),
+        },
+        Err(DeliveryError::Unknown { message }) => Outcome::Unknown {
+            error: message.clone(),
+        },
+        Err(e) => Outcome::Failed {
+            error: e.message().to_owned(),
+        },
+    };
+    ctx.write(|tx| store::record(tx, &id, &outcome, ctx.clock.now()))?;
+    Ok(answer)
+}
