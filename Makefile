@@ -14,7 +14,7 @@ NPM_UI       := npm --prefix ui
 # What building the app needs, and what the tests need on top (Debian 12 / Ubuntu names).
 BUILD_PACKAGES := build-essential pkg-config file libwebkit2gtk-4.1-dev librsvg2-dev \
                   fonts-dejavu-core
-TEST_PACKAGES  := xvfb xauth webkit2gtk-driver tzdata
+TEST_PACKAGES  := xvfb xauth webkit2gtk-driver tzdata gnome-keyring dbus
 
 .PHONY: help run test app ui lint fmt-check clippy ui-check bindings bindings-check \
         test-core test-rust test-ui test-interop e2e screenshot bench bundle clean \
@@ -102,8 +102,11 @@ bindings-check: ui
 test-core:
 	cargo test -p guildhall-core -p guildhall-ical
 
+# Every crate's tests, then the keychain's against a real Secret Service: a private session bus
+# and gnome-keyring in a throw-away HOME (cargo's and rustup's homes kept: they default to HOME's).
 test-rust: ui
 	cargo test --workspace
+	CARGO_HOME=$${CARGO_HOME:-$$HOME/.cargo} RUSTUP_HOME=$${RUSTUP_HOME:-$$HOME/.rustup} HOME=$$(mktemp -d) dbus-run-session -- sh -c 'printf %s pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; GUILDHALL_KEYCHAIN_TESTS=1 cargo test -p guildhall-mail --test keychain'
 
 test-ui: node-deps
 	cd ui && npx vitest run

@@ -6,12 +6,17 @@
 //!   password from the keychain; each failure comes back classed (`Transient`, `Permanent`,
 //!   `Unknown`, `Setup`) so the outbox knows whether to retry, give up, ask the organizer or
 //!   wait for the settings to be fixed.
+//! - [`secrets::Keychain`]: the password in the OS keychain, under [`secrets::smtp_account`].
 //!
 //! The connections are blocking (each drives its socket on a runtime of its own): call them
 //! from a plain thread or `spawn_blocking`, never from inside an async task.
 //!
 //! [`MailSettings`]: guildhall_core::settings::MailSettings
 
+pub mod secrets;
 pub mod smtp;
+pub mod source;
 
+pub use secrets::{smtp_account, Keychain, KeychainError};
 pub use smtp::SmtpMailer;
+pub use source::Mailers;
