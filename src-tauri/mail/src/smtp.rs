@@ -53,6 +53,10 @@ use tokio::runtime::Runtime;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long the server may take to answer one command (or the end of a message's data).
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long writing a message's data and the server's answer to it may take: longer than a
+/// command, since servers scan the message before answering (RFC 5321 allows them 10 minutes)
+/// and giving up here leaves the delivery unknown.
+const DATA_TIMEOUT: Duration = Duration::from_secs(180);
 /// How long a polite QUIT may take; nobody waits for its answer.
 const QUIT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -508,14 +512,14 @@ impl MailConnection for SmtpConnection {
         // lettre ends the data with CRLF "." CRLF; the first CRLF of that is the message's own
         // last line end, so the message goes without it and arrives byte for byte.
         let body = message.strip_suffix(b"\r\n").unwrap_or(message);
-        match within(&self.rt, COMMAND_TIMEOUT, self.conn.message(body)) {
+        match within(&self.rt, DATA_TIMEOUT, self.conn.message(body)) {
             Some(Ok(response)) => Ok(response_text(&response)),
             Some(Err(e)) => Err(self.failure(Stage::Data, "the message", &e)),
             None => {
                 self.dead = true;
                 Err(DeliveryError::Unknown {
                     message: format!(
-                        "The mail server {} did not answer within {COMMAND_TIMEOUT:?} after the \
+                        "The mail server {} did not answer within {DATA_TIMEOUT:?} after the \
                          message was sent: it may or may not have it.",
                         self.server
                     ),
