@@ -58,6 +58,22 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         calendar::choose_calendar_file,
         calendar::preview_calendar_import,
         calendar::import_calendar,
+        mail::mail_setup,
+        mail::save_mail_setup,
+        mail::send_test_mail,
+        mail::outbox_view,
+        mail::pause_outbox,
+        mail::resume_outbox,
+        mail::cancel_outbox,
+        mail::send_again,
+        invitations::invitation_overview,
+        invitations::preview_audience,
+        invitations::preview_invitation,
+        invitations::save_invitation_mail,
+        invitations::send_invitations,
+        invitations::send_workshop_update,
+        invitations::cancel_and_notify,
+        invitations::uninvite,
     ])
 }
 

@@ -9,8 +9,10 @@ use std::time::Duration;
 use guildhall_core::changes::Domain;
 use guildhall_core::services::changes::{self, POLL_EVERY};
 use guildhall_core::services::imports::MemberImports;
+use guildhall_core::services::outbox::OutboxSender;
 use guildhall_core::services::Services;
 use guildhall_core::Context;
+use guildhall_mail::Mailers;
 use serde::Serialize;
 use tauri::ipc::Channel;
 
@@ -75,6 +77,8 @@ impl LiveWindows {
 pub struct AppServices {
     services: Services,
     imports: MemberImports,
+    sender: OutboxSender,
+    mailers: Arc<Mailers>,
     live: Arc<LiveWindows>,
 }
 
@@ -83,17 +87,37 @@ impl AppServices {
         let services = Services::default();
         let (imports, import_service) = MemberImports::start(ctx)?;
         services.add(import_service);
+        let mailers = Arc::new(Mailers::new());
+        let (sender, outbox_service) = OutboxSender::start(ctx, Arc::clone(&mailers) as _)?;
+        services.add(outbox_service);
         let live = Arc::new(LiveWindows::default());
         let watcher = changes::watch(&ctx.db, POLL_EVERY, {
             let live = Arc::clone(&live);
-            move |domains| live.tell(domains)
+            let sender = sender.clone();
+            move |domains| {
+                // Mail queued by anyone (this window, the CLI) or new settings: send now.
+                if domains.contains(&Domain::Outbox) || domains.contains(&Domain::Settings) {
+                    sender.wake();
+                }
+                live.tell(domains)
+            }
         })?;
         services.add(watcher);
         Ok(AppServices {
             services,
             imports,
+            sender,
+            mailers,
             live,
         })
+    }
+
+    pub fn sender(&self) -> &OutboxSender {
+        &self.sender
+    }
+
+    pub fn mailers(&self) -> &Mailers {
+        &self.mailers
     }
 
     pub fn imports(&self) -> &MemberImports {
@@ -135,7 +159,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ctx = Context::open_in(dir.path(), Clock::system()).unwrap();
         let services = AppServices::start(&ctx).unwrap();
-        assert_eq!(services.running().len(), 2);
+        assert_eq!(services.running().len(), 3);
         let (sender, told) = mpsc::channel();
         services.live().subscribe(
             "main".into(),

@@ -70,6 +70,35 @@ export const commands = {
 	chooseCalendarFile: () => typedError<string | null, CommandError_Serialize>(__TAURI_INVOKE("choose_calendar_file")),
 	previewCalendarImport: (path: string, options: CalendarImportOptions_Deserialize) => typedError<CalendarImportReport, CommandError_Serialize>(__TAURI_INVOKE("preview_calendar_import", { path, options })),
 	importCalendar: (path: string, options: CalendarImportOptions_Deserialize) => typedError<CalendarImportReport, CommandError_Serialize>(__TAURI_INVOKE("import_calendar", { path, options })),
+	/**  The mail settings and where the password is. */
+	mailSetup: () => typedError<MailSetup_Serialize, CommandError_Serialize>(__TAURI_INVOKE("mail_setup")),
+	/**
+	 *  Saves the settings (checked) and, when given, the password (in the keychain, or in memory
+	 *  for this run).
+	 */
+	saveMailSetup: (settings: MailSettings_Deserialize, password: string | null, keep: KeepPassword) => typedError<MailSetup_Serialize, CommandError_Serialize>(__TAURI_INVOKE("save_mail_setup", { settings, password, keep })),
+	/**  Sends a test mail to the sender's own address, now, and reports the server's answer. */
+	sendTestMail: () => typedError<TestMailResult, CommandError_Serialize>(__TAURI_INVOKE("send_test_mail")),
+	outboxView: () => typedError<OutboxView_Serialize, CommandError_Serialize>(__TAURI_INVOKE("outbox_view")),
+	pauseOutbox: () => typedError<SenderState_Serialize, CommandError_Serialize>(__TAURI_INVOKE("pause_outbox")),
+	resumeOutbox: () => typedError<SenderState_Serialize, CommandError_Serialize>(__TAURI_INVOKE("resume_outbox")),
+	/**  Cancels every mail not sent yet; returns how many. */
+	cancelOutbox: () => typedError<number, CommandError_Serialize>(__TAURI_INVOKE("cancel_outbox")),
+	/**  Queues again mails whose delivery is unknown or that failed, as the organizer chose. */
+	sendAgain: (selection: MailSelection) => typedError<number, CommandError_Serialize>(__TAURI_INVOKE("send_again", { selection })),
+	invitationOverview: (workshopId: string) => typedError<InvitationOverview_Serialize, CommandError_Serialize>(__TAURI_INVOKE("invitation_overview", { workshopId })),
+	previewAudience: (workshopId: string, audience: Audience_Deserialize) => typedError<AudienceSummary, CommandError_Serialize>(__TAURI_INVOKE("preview_audience", { workshopId, audience })),
+	/**  The mail `member_id` would get with `mail` as the text (saved or not). */
+	previewInvitation: (workshopId: string, memberId: string, mail: InvitationMail_Deserialize) => typedError<MailPreview, CommandError_Serialize>(__TAURI_INVOKE("preview_invitation", { workshopId, memberId, mail })),
+	saveInvitationMail: (workshopId: string, mail: InvitationMail_Deserialize) => typedError<InvitationMail_Serialize, CommandError_Serialize>(__TAURI_INVOKE("save_invitation_mail", { workshopId, mail })),
+	/**  Saves the mail and invites the audience, in one transaction; the outbox sends. */
+	sendInvitations: (workshopId: string, audience: Audience_Deserialize, mail: InvitationMail_Deserialize) => typedError<Queued, CommandError_Serialize>(__TAURI_INVOKE("send_invitations", { workshopId, audience, mail })),
+	/**  Sends the update to everyone whose calendar shows an older time or place. */
+	sendWorkshopUpdate: (workshopId: string) => typedError<Queued, CommandError_Serialize>(__TAURI_INVOKE("send_workshop_update", { workshopId })),
+	/**  Cancels the workshop and sends the cancellation to everyone it was sent to. */
+	cancelAndNotify: (workshopId: string) => typedError<Queued, CommandError_Serialize>(__TAURI_INVOKE("cancel_and_notify", { workshopId })),
+	/**  Uninvites one person; a cancellation goes to them alone. */
+	uninvite: (workshopId: string, memberId: string) => typedError<Queued, CommandError_Serialize>(__TAURI_INVOKE("uninvite", { workshopId, memberId })),
 };
 
 /* Types */
@@ -106,6 +135,14 @@ export type AppInfo_Serialize = {
 };
 
 /**
+ *  Who a workshop is sent to. Each non-empty list is one criterion (a member matches it when
+ *  they match one of its entries); the criteria combine by `combine`; members picked by hand
+ *  are added whatever the criteria say. `everyone` is every member. Only members with an
+ *  email who consented and have not unsubscribed are ever invited.
+ */
+export type Audience = Audience_Serialize | Audience_Deserialize;
+
+/**
  *  Who a mailing list is for. A member matches when it has ANY of `tags` (no tags: no tag
  *  filter), AND the `role` if one is given, AND the `level` if one is given.
  */
@@ -131,6 +168,48 @@ export type AudienceFilter_Serialize = {
 	tags: string[],
 	role: Role | null,
 	level: PracticeLevel | null,
+};
+
+export type AudienceSummary = {
+	/**  How many would be invited now. */
+	count: number,
+	/**  The first of them, facilitators first. */
+	invitees: Invitee[],
+	leftOut: LeftOut[],
+};
+
+/**
+ *  Who a workshop is sent to. Each non-empty list is one criterion (a member matches it when
+ *  they match one of its entries); the criteria combine by `combine`; members picked by hand
+ *  are added whatever the criteria say. `everyone` is every member. Only members with an
+ *  email who consented and have not unsubscribed are ever invited.
+ */
+export type Audience_Deserialize = {
+	everyone?: boolean,
+	tags?: string[],
+	roles?: Role[],
+	levels?: PracticeLevel[],
+	/**  Members who accepted an invitation to one of these workshops. */
+	attended?: string[],
+	members?: string[],
+	combine?: Combine,
+};
+
+/**
+ *  Who a workshop is sent to. Each non-empty list is one criterion (a member matches it when
+ *  they match one of its entries); the criteria combine by `combine`; members picked by hand
+ *  are added whatever the criteria say. `everyone` is every member. Only members with an
+ *  email who consented and have not unsubscribed are ever invited.
+ */
+export type Audience_Serialize = {
+	everyone: boolean,
+	tags: string[],
+	roles: Role[],
+	levels: PracticeLevel[],
+	/**  Members who accepted an invitation to one of these workshops. */
+	attended: string[],
+	members: string[],
+	combine: Combine,
 };
 
 export type CalendarExportResult = {
@@ -197,6 +276,13 @@ export type ColumnMapping_Serialize = {
 	header: string,
 	field: MemberField | null,
 };
+
+/**  How an audience's criteria combine. */
+export type Combine = 
+/**  Members who match every criterion given. */
+"all" | 
+/**  Members who match at least one. */
+"any";
 
 export type CommandError = CommandError_Serialize | CommandError_Deserialize;
 
@@ -302,7 +388,13 @@ export type Domain =
 /**  `member` (roles and tags are written with their member). */
 "members" | 
 /**  `workshop`, `session`, `session_exception`, `workshop_facilitator`, `workshop_tag`. */
-"workshops";
+"workshops" | 
+/**  `invitation`, `invitation_mail`, `reminder`. */
+"invitations" | 
+/**  `outbox`: every mail and where it is. */
+"outbox" | 
+/**  `mail_setting`. */
+"settings";
 
 export type ExceptionKind = 
 /**  The occurrence does not take place. */
@@ -520,12 +612,223 @@ export type ImportReport = {
 	encodingGuessed: boolean,
 };
 
+/**  One person's invitation, as the workshop's list shows it. */
+export type Invitation = Invitation_Serialize | Invitation_Deserialize;
+
+/**
+ *  A workshop's invitation mail as saved: subject and body (Markdown with placeholders) and the
+ *  reminder.
+ */
+export type InvitationMail = InvitationMail_Serialize | InvitationMail_Deserialize;
+
+/**
+ *  A workshop's invitation mail as saved: subject and body (Markdown with placeholders) and the
+ *  reminder.
+ */
+export type InvitationMail_Deserialize = {
+	subject: string,
+	body: string,
+	/**  Minutes before each date; `None`: no reminder. */
+	remindBeforeMinutes?: number | null,
+};
+
+/**
+ *  A workshop's invitation mail as saved: subject and body (Markdown with placeholders) and the
+ *  reminder.
+ */
+export type InvitationMail_Serialize = {
+	subject: string,
+	body: string,
+	/**  Minutes before each date; `None`: no reminder. */
+	remindBeforeMinutes: number | null,
+};
+
+/**  What a workshop's invitations look like now. */
+export type InvitationOverview = InvitationOverview_Serialize | InvitationOverview_Deserialize;
+
+/**  What a workshop's invitations look like now. */
+export type InvitationOverview_Deserialize = {
+	workshopId: string,
+	mail: InvitationMail_Deserialize,
+	/**  Whether the mail was saved (else `mail` is the default). */
+	mailSaved: boolean,
+	invitations: Invitation_Deserialize[],
+	/**  How many invited people's calendars have an older version of the workshop. */
+	outdated: number,
+	/**  What those calendars show (the most common old time and place), and what is current. */
+	sentSummary?: string | null,
+	currentSummary: string,
+};
+
+/**  What a workshop's invitations look like now. */
+export type InvitationOverview_Serialize = {
+	workshopId: string,
+	mail: InvitationMail_Serialize,
+	/**  Whether the mail was saved (else `mail` is the default). */
+	mailSaved: boolean,
+	invitations: Invitation_Serialize[],
+	/**  How many invited people's calendars have an older version of the workshop. */
+	outdated: number,
+	/**  What those calendars show (the most common old time and place), and what is current. */
+	sentSummary: string | null,
+	currentSummary: string,
+};
+
+/**  One person's invitation, as the workshop's list shows it. */
+export type Invitation_Deserialize = {
+	id: string,
+	memberId: string,
+	name: string,
+	email?: string | null,
+	role: InviteRole,
+	rsvp: Rsvp,
+	/**  The SEQUENCE their calendar has; `None` before anything was queued. */
+	sentSequence?: number | null,
+	/**  Behind the workshop: their calendar shows an old time or place. */
+	outdated: boolean,
+	removed: boolean,
+};
+
+/**  One person's invitation, as the workshop's list shows it. */
+export type Invitation_Serialize = {
+	id: string,
+	memberId: string,
+	name: string,
+	email: string | null,
+	role: InviteRole,
+	rsvp: Rsvp,
+	/**  The SEQUENCE their calendar has; `None` before anything was queued. */
+	sentSequence: number | null,
+	/**  Behind the workshop: their calendar shows an old time or place. */
+	outdated: boolean,
+	removed: boolean,
+};
+
+/**  How someone takes part. */
+export type InviteRole = "attendee" | "facilitator";
+
+/**  Someone an invitation would go to. */
+export type Invitee = {
+	memberId: string,
+	name: string,
+	email: string,
+	role: InviteRole,
+};
+
+/**  Where a newly typed password goes. */
+export type KeepPassword = "keychain" | "thisRun";
+
+export type LeftOut = {
+	reason: LeftOutReason,
+	count: number,
+};
+
+/**  Why a member the audience names is not invited. */
+export type LeftOutReason = "noEmail" | "noConsent" | "unsubscribed" | "archived" | "alreadyInvited";
+
 /**  An email of the file that looks like an existing member's without being it. */
 export type LookAlike = {
 	line: number,
 	email: string,
 	existingEmail: string,
 	existingName: string,
+};
+
+/**  What a mail is for. */
+export type MailKind = "invitation" | "update" | "cancel" | "reminder" | "test";
+
+/**  One rendered mail for the preview. */
+export type MailPreview = {
+	to: string,
+	subject: string,
+	text: string,
+	/**
+	 *  The HTML part: comrak's output with every member value escaped, shown in a sandboxed
+	 *  frame.
+	 */
+	html: string,
+	/**  How many mails this person gets (one per session). */
+	parts: number,
+};
+
+/**  Which mails [`send_again`] and [`cancel`] act on. */
+export type MailSelection = 
+/**  These mails. */
+{ kind: "ids"; ids: string[] } | 
+/**  Every mail in this state. */
+{ kind: "status"; status: MailStatus };
+
+/**  The SMTP server and the sender, as the organizer set them. */
+export type MailSettings = MailSettings_Serialize | MailSettings_Deserialize;
+
+/**  The SMTP server and the sender, as the organizer set them. */
+export type MailSettings_Deserialize = {
+	host: string,
+	port: number,
+	security: Security,
+	/**  The login; none when the server needs no login. */
+	user?: string | null,
+	/**  The sender's name as members see it ("Rust Study Group"). */
+	fromName: string,
+	fromAddress: string,
+	replyTo?: string | null,
+};
+
+/**  The SMTP server and the sender, as the organizer set them. */
+export type MailSettings_Serialize = {
+	host: string,
+	port: number,
+	security: Security,
+	/**  The login; none when the server needs no login. */
+	user: string | null,
+	/**  The sender's name as members see it ("Rust Study Group"). */
+	fromName: string,
+	fromAddress: string,
+	replyTo: string | null,
+};
+
+export type MailSetup = MailSetup_Serialize | MailSetup_Deserialize;
+
+export type MailSetup_Deserialize = {
+	settings?: MailSettings_Deserialize | null,
+	password: PasswordState,
+};
+
+export type MailSetup_Serialize = {
+	settings: MailSettings_Serialize | null,
+	password: PasswordState,
+};
+
+/**  Where a mail is. */
+export type MailStatus = "queued" | "sending" | "retry" | "sent" | "failed" | "unknown" | "cancelled";
+
+/**  One mail, as the outbox list shows it (without its bytes). */
+export type MailSummary = MailSummary_Serialize | MailSummary_Deserialize;
+
+/**  One mail, as the outbox list shows it (without its bytes). */
+export type MailSummary_Deserialize = {
+	id: string,
+	kind: MailKind,
+	status: MailStatus,
+	recipient: string,
+	subject: string,
+	attempts: number,
+	/**  The server's words (or ours) for a mail that was not sent. */
+	error?: string | null,
+	updatedAt: string,
+};
+
+/**  One mail, as the outbox list shows it (without its bytes). */
+export type MailSummary_Serialize = {
+	id: string,
+	kind: MailKind,
+	status: MailStatus,
+	recipient: string,
+	subject: string,
+	attempts: number,
+	/**  The server's words (or ours) for a mail that was not sent. */
+	error: string | null,
+	updatedAt: string,
 };
 
 /**  The shapes a mailing list can be written in. */
@@ -829,7 +1132,62 @@ export type Occurrence_Serialize = {
 	clashesWith: string[],
 };
 
+/**  How many mails are in each state, and the progress of what is being sent. */
+export type OutboxCounts = {
+	queued: number,
+	sending: number,
+	retry: number,
+	sent: number,
+	failed: number,
+	unknown: number,
+	cancelled: number,
+	/**
+	 *  Of the batches that still have mail to send: how many mails they hold, and how many
+	 *  of those are done (sent, failed, unknown or cancelled). 0 and 0 when nothing is left.
+	 */
+	batchTotal: number,
+	batchDone: number,
+};
+
+export type OutboxView = OutboxView_Serialize | OutboxView_Deserialize;
+
+export type OutboxView_Deserialize = {
+	counts: OutboxCounts,
+	sender: SenderState_Deserialize,
+	/**  Mails that did not go (failed, unknown) or wait for a retry, newest first. */
+	problems: MailSummary_Deserialize[],
+};
+
+export type OutboxView_Serialize = {
+	counts: OutboxCounts,
+	sender: SenderState_Serialize,
+	/**  Mails that did not go (failed, unknown) or wait for a retry, newest first. */
+	problems: MailSummary_Serialize[],
+};
+
+/**  Where the SMTP password is. */
+export type PasswordState = 
+/**  The server needs no login. */
+{ kind: "notNeeded" } | 
+/**  In the OS keychain. */
+{ kind: "keychain" } | 
+/**  Typed in for this run; forgotten when Guildhall closes. */
+{ kind: "thisRun" } | 
+/**  Needed and not found. */
+{ kind: "missing" } | 
+/**  No keychain can be reached here: the reason, in words. */
+{ kind: "noKeychain"; reason: string };
+
 export type PracticeLevel = "newcomer" | "practitioner" | "expert";
+
+/**  What queueing did. */
+export type Queued = {
+	/**  People newly invited (or sent the update, or the cancellation). */
+	people: number,
+	/**  Mails put in the outbox (one per person and session). */
+	mails: number,
+	leftOut: LeftOut[],
+};
 
 export type RejectedRow = {
 	/**  1-based line of the file where the row starts. */
@@ -838,6 +1196,45 @@ export type RejectedRow = {
 };
 
 export type Role = "organizer" | "facilitator" | "volunteer" | "member";
+
+/**  A member's answer. */
+export type Rsvp = "needsAction" | "accepted" | "declined" | "tentative" | "waitlisted";
+
+/**  How the connection to the SMTP server is secured. */
+export type Security = 
+/**  No encryption: only to a server on this machine (127.0.0.1, ::1, localhost). */
+"none" | 
+/**  A plain connection upgraded with STARTTLS (usually port 587). */
+"startTls" | 
+/**  TLS from the first byte (usually port 465). */
+"tls";
+
+/**  How the sender is doing, for the window. */
+export type SenderState = SenderState_Serialize | SenderState_Deserialize;
+
+/**  How the sender is doing, for the window. */
+export type SenderState_Deserialize = {
+	paused: boolean,
+	/**  Sending right now. */
+	sending: boolean,
+	/**
+	 *  Why mail is waiting, in words (settings missing, server unreachable, another Guildhall
+	 *  sending); `None` when nothing stands in the way.
+	 */
+	problem?: string | null,
+};
+
+/**  How the sender is doing, for the window. */
+export type SenderState_Serialize = {
+	paused: boolean,
+	/**  Sending right now. */
+	sending: boolean,
+	/**
+	 *  Why mail is waiting, in words (settings missing, server unreachable, another Guildhall
+	 *  sending); `None` when nothing stands in the way.
+	 */
+	problem: string | null,
+};
 
 /**  A stored series: the RRULE and a sentence for people. */
 export type Series = Series_Serialize | Series_Deserialize;
@@ -933,6 +1330,14 @@ export type SkippedEvent = {
 	/**  Its title, shortened for the list. */
 	title: string,
 	reason: string,
+};
+
+/**  What the server said to the test mail. */
+export type TestMailResult = {
+	sent: boolean,
+	to: string,
+	/**  The server's words (or ours, when it could not be reached). */
+	serverSaid: string,
 };
 
 export type TimeZones = {

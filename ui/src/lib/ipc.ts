@@ -27,6 +27,27 @@ export type Occurrence = b.Occurrence_Serialize;
 export type OccurrenceException = b.OccurrenceException_Serialize;
 export type CalendarScope = b.CalendarScope;
 export type CalendarImportReport = b.CalendarImportReport;
+export type MailSettings = b.MailSettings_Deserialize;
+export type MailSetup = b.MailSetup_Serialize;
+export type Audience = b.Audience_Deserialize;
+export type InvitationMail = b.InvitationMail_Deserialize;
+export type InvitationOverview = b.InvitationOverview_Serialize;
+export type OutboxView = b.OutboxView_Serialize;
+export type MailSummary = b.MailSummary_Serialize;
+export type MailSelection = b.MailSelection;
+export type {
+  AudienceSummary,
+  KeepPassword,
+  LeftOut,
+  LeftOutReason,
+  MailPreview,
+  OutboxCounts,
+  PasswordState,
+  Queued,
+  Rsvp,
+  Security,
+  TestMailResult,
+} from './bindings';
 export type {
   WindowMessage,
   Domain,
@@ -150,4 +171,25 @@ export const api = {
     call(commands.previewCalendarImport(path, { skipBadEvents })),
   importCalendar: (path: string, skipBadEvents = false) =>
     call(commands.importCalendar(path, { skipBadEvents })),
+  mailSetup: () => call(commands.mailSetup()),
+  saveMailSetup: (settings: MailSettings, password: string | null, keep: b.KeepPassword) =>
+    call(commands.saveMailSetup(settings, password, keep)),
+  sendTestMail: () => call(commands.sendTestMail()),
+  outboxView: () => call(commands.outboxView()),
+  pauseOutbox: () => call(commands.pauseOutbox()),
+  resumeOutbox: () => call(commands.resumeOutbox()),
+  cancelOutbox: () => call(commands.cancelOutbox()),
+  sendAgain: (selection: MailSelection) => call(commands.sendAgain(selection)),
+  invitationOverview: (workshopId: string) => call(commands.invitationOverview(workshopId)),
+  previewAudience: (workshopId: string, audience: Audience) =>
+    call(commands.previewAudience(workshopId, audience)),
+  previewInvitation: (workshopId: string, memberId: string, mail: InvitationMail) =>
+    call(commands.previewInvitation(workshopId, memberId, mail)),
+  saveInvitationMail: (workshopId: string, mail: InvitationMail) =>
+    call(commands.saveInvitationMail(workshopId, mail)),
+  sendInvitations: (workshopId: string, audience: Audience, mail: InvitationMail) =>
+    call(commands.sendInvitations(workshopId, audience, mail)),
+  sendWorkshopUpdate: (workshopId: string) => call(commands.sendWorkshopUpdate(workshopId)),
+  cancelAndNotify: (workshopId: string) => call(commands.cancelAndNotify(workshopId)),
+  uninvite: (workshopId: string, memberId: string) => call(commands.uninvite(workshopId, memberId)),
 };

@@ -213,7 +213,7 @@ pub struct InvitationOverview {
 }
 
 /// What queueing did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Queued {
     /// People newly invited (or sent the update, or the cancellation).

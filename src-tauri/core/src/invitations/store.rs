@@ -288,13 +288,18 @@ pub fn invite(tx: &Transaction, workshop_id: &str, audience: &Audience, clock: &
 pub fn send_update(tx: &Transaction, workshop_id: &str, clock: &Clock) -> Result<Queued> {
     let workshop = workshops::get(tx, workshop_id)?;
     sendable(&workshop)?;
+    let behind: Vec<Row> = rows(tx, workshop_id)?
+        .into_iter()
+        .filter(|r| {
+            !r.removed && r.mailable && r.sent_sequence.is_some_and(|s| s < workshop.ical_sequence)
+        })
+        .collect();
+    if behind.is_empty() {
+        return Ok(Queued::default());
+    }
     let mut sending = Sending::new(tx, &workshop, clock.now())?;
-    for row in rows(tx, workshop_id)? {
-        let behind = row.sent_sequence.is_some_and(|s| s < workshop.ical_sequence);
-        if row.removed || !behind || !row.mailable {
-            continue;
-        }
-        sending.queue(tx, &row, Purpose::Update, workshop.ical_sequence)?;
+    for row in &behind {
+        sending.queue(tx, row, Purpose::Update, workshop.ical_sequence)?;
     }
     Ok(sending.done(Vec::new()))
 }
@@ -312,16 +317,18 @@ pub fn cancel_workshop(tx: &Transaction, workshop_id: &str, clock: &Clock) -> Re
          WHERE workshop_id = ?1 AND status IN ('queued', 'retry')",
         params![workshop_id, clock.stamp()],
     )?;
+    // Cancellations go even to those who unsubscribed since: their calendar must lose it.
+    let told: Vec<Row> = rows(tx, workshop_id)?
+        .into_iter()
+        .filter(|r| !r.removed && r.sent_sequence.is_some())
+        .collect();
+    if told.is_empty() {
+        return Ok(Queued::default());
+    }
     let mut sending = Sending::new(tx, &workshop, clock.now())?;
-    for row in rows(tx, workshop_id)? {
-        let Some(sent) = row.sent_sequence else {
-            continue;
-        };
-        if row.removed {
-            continue;
-        }
-        // Cancellations go even to those who unsubscribed since: their calendar must lose it.
-        sending.queue(tx, &row, Purpose::Cancel, workshop.ical_sequence.max(sent))?;
+    for row in &told {
+        let sent = row.sent_sequence.unwrap_or_default();
+        sending.queue(tx, row, Purpose::Cancel, workshop.ical_sequence.max(sent))?;
     }
     Ok(sending.done(Vec::new()))
 }
@@ -344,11 +351,7 @@ pub fn remove(tx: &Transaction, workshop_id: &str, member_id: &str, clock: &Cloc
         params![workshop_id, member_id, clock.stamp()],
     )?;
     let Some(sent) = row.sent_sequence else {
-        return Ok(Queued {
-            people: 0,
-            mails: 0,
-            left_out: Vec::new(),
-        });
+        return Ok(Queued::default());
     };
     let mut sending = Sending::new(tx, &workshop, clock.now())?;
     sending.queue(tx, &row, Purpose::Cancel, workshop.ical_sequence.max(sent) + 1)?;

@@ -23,6 +23,7 @@ function editorProps(workshop: Workshop | null = null) {
     oncancelworkshop: vi.fn(),
     ondelete: vi.fn(),
     onexport: vi.fn(),
+    oninvite: vi.fn(),
   };
 }
 
