@@ -99,6 +99,8 @@ def test_set_up_mail_invite_a_tag_and_send_the_update(launch, tmp_path, smtp):
     app.wait_text('[data-testid="audience-count"]', "2 people will be invited")
     app.wait_text('[data-testid="audience-left-out"]', "1 left out: did not agree to receive mail")
     app.wait_text('[data-testid="preview-subject"]', "Invitation: Ownership, slowly")
+    # Her mail's text, with her name shown as she typed it.
+    app.wait_text('[data-testid="preview-text"]', "Hello <b>Grace</b>,")
     SHOTS.mkdir(parents=True, exist_ok=True)
     app.driver.save_screenshot(str(SHOTS / "invitations.png"))
     app.click('[data-testid="send-invitations"]')
