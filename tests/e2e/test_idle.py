@@ -14,6 +14,7 @@ SCREENS = [
     ("schedule week", '[data-testid="view-week"]', '[data-testid="week-view"]'),
     ("schedule month", '[data-testid="view-month"]', '[data-testid="month-view"]'),
     ("schedule upcoming", '[data-testid="view-upcoming"]', '[data-testid="upcoming"]'),
+    ("mail", '[data-testid="nav-mail"]', '[data-testid="outbox-counts"]'),
 ]
 
 
