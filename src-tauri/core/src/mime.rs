@@ -216,7 +216,10 @@ mod tests {
         let subject = unstructured("Hi\r\nBcc: evil@example.org");
         assert!(!subject.contains("\r\nBcc"), "{subject}");
         let from = mailbox("Ada \"the\" \\ Lovelace\nX: y", "ada@example.org");
-        assert_eq!(from, "\"Ada \\\"the\\\" \\\\ Lovelace X: y\" <ada@example.org>");
+        assert_eq!(
+            from,
+            "\"Ada \\\"the\\\" \\\\ Lovelace X: y\" <ada@example.org>"
+        );
     }
 
     #[test]

@@ -70,8 +70,14 @@ fn invalid(field: &'static str, message: impl Into<String>) -> CoreError {
 
 fn one_line(value: &str, field: &'static str, what: &str, max: usize) -> Result<String> {
     let value = value.trim();
-    if value.chars().any(|c| c.is_control() || crate::text::is_hidden(c)) {
-        return Err(invalid(field, format!("{what} is one line of visible text.")));
+    if value
+        .chars()
+        .any(|c| c.is_control() || crate::text::is_hidden(c))
+    {
+        return Err(invalid(
+            field,
+            format!("{what} is one line of visible text."),
+        ));
     }
     if value.chars().count() > max {
         return Err(invalid(
@@ -171,7 +177,11 @@ pub fn mail_required(conn: &Connection) -> Result<MailSettings> {
 }
 
 /// Saves the mail settings (checked); returns them as saved.
-pub fn save_mail(tx: &Transaction, input: &MailSettings, now: jiff::Timestamp) -> Result<MailSettings> {
+pub fn save_mail(
+    tx: &Transaction,
+    input: &MailSettings,
+    now: jiff::Timestamp,
+) -> Result<MailSettings> {
     let s = check(input)?;
     tx.execute(
         "INSERT INTO mail_setting (id, host, port, security, user, from_name, from_address,
@@ -216,7 +226,13 @@ mod tests {
             ..settings()
         };
         let err = check(&remote).unwrap_err();
-        assert!(matches!(err, CoreError::Validation { field: "security", .. }));
+        assert!(matches!(
+            err,
+            CoreError::Validation {
+                field: "security",
+                ..
+            }
+        ));
         for host in ["127.0.0.1", "localhost", "::1", "[::1]"] {
             let local = MailSettings {
                 host: host.into(),
@@ -234,7 +250,10 @@ mod tests {
         };
         assert!(matches!(
             check(&bad),
-            Err(CoreError::Validation { field: "fromName", .. })
+            Err(CoreError::Validation {
+                field: "fromName",
+                ..
+            })
         ));
         let bad = MailSettings {
             from_address: "not an address".into(),
@@ -242,7 +261,10 @@ mod tests {
         };
         assert!(matches!(
             check(&bad),
-            Err(CoreError::Validation { field: "fromAddress", .. })
+            Err(CoreError::Validation {
+                field: "fromAddress",
+                ..
+            })
         ));
     }
 }

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
-use super::model::{Audience, AudiencePreview, Combine, InviteRole, Invitee, LeftOut, LeftOutReason};
+use super::model::{
+    Audience, AudiencePreview, Combine, InviteRole, Invitee, LeftOut, LeftOutReason,
+};
 use crate::error::{CoreError, Result};
 use crate::tags::normalize_tags;
 
@@ -39,14 +41,24 @@ fn criteria(audience: &Audience) -> Result<Option<(String, Vec<Value>)>> {
             "EXISTS (SELECT 1 FROM member_role r WHERE r.member_id = m.id AND r.role IN ({}))",
             marks(audience.roles.len())
         ));
-        values.extend(audience.roles.iter().map(|r| Value::Text(r.as_str().into())));
+        values.extend(
+            audience
+                .roles
+                .iter()
+                .map(|r| Value::Text(r.as_str().into())),
+        );
     }
     if !audience.levels.is_empty() {
         groups.push(format!(
             "m.practice_level IN ({})",
             marks(audience.levels.len())
         ));
-        values.extend(audience.levels.iter().map(|l| Value::Text(l.as_str().into())));
+        values.extend(
+            audience
+                .levels
+                .iter()
+                .map(|l| Value::Text(l.as_str().into())),
+        );
     }
     if !audience.attended.is_empty() {
         groups.push(format!(
@@ -77,7 +89,12 @@ fn criteria(audience: &Audience) -> Result<Option<(String, Vec<Value>)>> {
 }
 
 /// Why `row` may not be invited, if it may not.
-fn reason(email: &Option<String>, consent: bool, unsubscribed: bool, archived: bool) -> Option<LeftOutReason> {
+fn reason(
+    email: &Option<String>,
+    consent: bool,
+    unsubscribed: bool,
+    archived: bool,
+) -> Option<LeftOutReason> {
     if archived {
         Some(LeftOutReason::Archived)
     } else if email.is_none() {
@@ -93,7 +110,11 @@ fn reason(email: &Option<String>, consent: bool, unsubscribed: bool, archived: b
 
 /// Who `audience` would invite to `workshop_id` now (facilitators included), and who it leaves
 /// out and why.
-pub fn preview(conn: &Connection, workshop_id: &str, audience: &Audience) -> Result<AudiencePreview> {
+pub fn preview(
+    conn: &Connection,
+    workshop_id: &str,
+    audience: &Audience,
+) -> Result<AudiencePreview> {
     let facilitators: Vec<String> = {
         let mut stmt = conn.prepare_cached(
             "SELECT member_id FROM workshop_facilitator WHERE workshop_id = ?1 ORDER BY position",
@@ -101,8 +122,8 @@ pub fn preview(conn: &Connection, workshop_id: &str, audience: &Audience) -> Res
         let rows = stmt.query_map([workshop_id], |r| r.get(0))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    let mut filter = "m.id IN (SELECT member_id FROM workshop_facilitator WHERE workshop_id = ?)"
-        .to_owned();
+    let mut filter =
+        "m.id IN (SELECT member_id FROM workshop_facilitator WHERE workshop_id = ?)".to_owned();
     let mut values = vec![Value::Text(workshop_id.to_owned())];
     if let Some((sql, more)) = criteria(audience)? {
         filter = format!("{filter} OR {sql}");

@@ -137,7 +137,13 @@ fn first_name(name: &str) -> &str {
     name.split_whitespace().next().unwrap_or(name)
 }
 
-fn value(workshop: &Workshop, session: &Session, to: &Recipient, from_name: &str, name: &str) -> Result<String> {
+fn value(
+    workshop: &Workshop,
+    session: &Session,
+    to: &Recipient,
+    from_name: &str,
+    name: &str,
+) -> Result<String> {
     Ok(match name {
         "first_name" => first_name(to.name).to_owned(),
         "name" => to.name.to_owned(),
@@ -382,11 +388,17 @@ pub fn mail(
     };
     let unsubscribe = format!(
         "<mailto:{}?subject=unsubscribe>",
-        settings.reply_to.as_deref().unwrap_or(&settings.from_address)
+        settings
+            .reply_to
+            .as_deref()
+            .unwrap_or(&settings.from_address)
     );
     let mut headers = vec![
         ("Date", mime::date(now)),
-        ("From", mime::mailbox(&settings.from_name, &settings.from_address)),
+        (
+            "From",
+            mime::mailbox(&settings.from_name, &settings.from_address),
+        ),
         ("To", mime::mailbox(to.name, to.email)),
     ];
     if let Some(reply_to) = &settings.reply_to {
@@ -445,8 +457,14 @@ pub fn test_mail(settings: &MailSettings, now: Timestamp) -> NewMail {
     let root = Part::text("text/plain; charset=utf-8", &text);
     let headers = vec![
         ("Date", mime::date(now)),
-        ("From", mime::mailbox(&settings.from_name, &settings.from_address)),
-        ("To", mime::mailbox(&settings.from_name, &settings.from_address)),
+        (
+            "From",
+            mime::mailbox(&settings.from_name, &settings.from_address),
+        ),
+        (
+            "To",
+            mime::mailbox(&settings.from_name, &settings.from_address),
+        ),
         ("Subject", mime::unstructured(&subject)),
         ("Message-ID", format!("<{message_id}>")),
     ];

@@ -16,7 +16,7 @@ pub mod store;
 pub mod template;
 
 pub use model::{
-    Audience, AudiencePreview, Combine, Invitation, InvitationMail, InvitationOverview,
-    InviteRole, Invitee, LeftOut, LeftOutReason, MailPreview, Queued, Rsvp,
+    Audience, AudiencePreview, Combine, Invitation, InvitationMail, InvitationOverview, InviteRole,
+    Invitee, LeftOut, LeftOutReason, MailPreview, Queued, Rsvp,
 };
 pub use store::{cancel_workshop, invite, overview, preview_mail, remove, save_mail, send_update};

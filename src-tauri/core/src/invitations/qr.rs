@@ -63,6 +63,9 @@ mod tests {
         assert!(bytes.len() < 4096, "{} bytes", bytes.len());
         let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
         let reader = decoder.read_info().expect("a PNG");
-        assert_eq!(reader.info().width as usize, side("K7M2Q9X4W1RZ3B8DP5T6Y0VA"));
+        assert_eq!(
+            reader.info().width as usize,
+            side("K7M2Q9X4W1RZ3B8DP5T6Y0VA")
+        );
     }
 }

@@ -10,8 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use super::audience;
 use super::compose::{self, Purpose, Recipient};
 use super::model::{
-    Audience, Invitation, InvitationMail, InvitationOverview, InviteRole, MailPreview, Queued,
-    Rsvp,
+    Audience, Invitation, InvitationMail, InvitationOverview, InviteRole, MailPreview, Queued, Rsvp,
 };
 use crate::clock::Clock;
 use crate::error::{CoreError, Result};
@@ -167,7 +166,13 @@ impl<'a> Sending<'a> {
 
     /// Queues `purpose` for `row` (one mail per session) at `sequence`, and records what their
     /// calendar now has.
-    fn queue(&mut self, tx: &Transaction, row: &Row, purpose: Purpose, sequence: u32) -> Result<()> {
+    fn queue(
+        &mut self,
+        tx: &Transaction,
+        row: &Row,
+        purpose: Purpose,
+        sequence: u32,
+    ) -> Result<()> {
         let Some(email) = row.email.as_deref() else {
             return Ok(());
         };
@@ -237,7 +242,12 @@ fn sendable(workshop: &Workshop) -> Result<()> {
 
 /// Invites everyone `audience` gives who is not invited yet (facilitators as facilitators):
 /// one invitation each and its mails in the outbox, in this transaction.
-pub fn invite(tx: &Transaction, workshop_id: &str, audience: &Audience, clock: &Clock) -> Result<Queued> {
+pub fn invite(
+    tx: &Transaction,
+    workshop_id: &str,
+    audience: &Audience,
+    clock: &Clock,
+) -> Result<Queued> {
     let workshop = workshops::get(tx, workshop_id)?;
     sendable(&workshop)?;
     let now = clock.now();
@@ -273,7 +283,13 @@ pub fn invite(tx: &Transaction, workshop_id: &str, audience: &Audience, clock: &
                     "INSERT INTO invitation (id, workshop_id, member_id, role, created_at,
                          updated_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                    params![id, workshop_id, invitee.member_id, invitee.role.as_str(), now_text],
+                    params![
+                        id,
+                        workshop_id,
+                        invitee.member_id,
+                        invitee.role.as_str(),
+                        now_text
+                    ],
                 )?;
                 (id, workshop.ical_sequence)
             }
@@ -309,7 +325,10 @@ pub fn send_update(tx: &Transaction, workshop_id: &str, clock: &Clock) -> Result
 pub fn cancel_workshop(tx: &Transaction, workshop_id: &str, clock: &Clock) -> Result<Queued> {
     let before = workshops::get(tx, workshop_id)?;
     if before.status == WorkshopStatus::Cancelled {
-        return Err(CoreError::invalid("status", "This workshop is cancelled already."));
+        return Err(CoreError::invalid(
+            "status",
+            "This workshop is cancelled already.",
+        ));
     }
     let workshop = workshops::set_status(tx, workshop_id, WorkshopStatus::Cancelled, clock)?;
     tx.execute(
@@ -335,7 +354,12 @@ pub fn cancel_workshop(tx: &Transaction, workshop_id: &str, clock: &Clock) -> Re
 
 /// Uninvites one person: their invitation is marked removed and, if anything was sent to them,
 /// a CANCEL goes to them alone (one SEQUENCE above what their calendar has).
-pub fn remove(tx: &Transaction, workshop_id: &str, member_id: &str, clock: &Clock) -> Result<Queued> {
+pub fn remove(
+    tx: &Transaction,
+    workshop_id: &str,
+    member_id: &str,
+    clock: &Clock,
+) -> Result<Queued> {
     let workshop = workshops::get(tx, workshop_id)?;
     let row = rows(tx, workshop_id)?
         .into_iter()
@@ -354,7 +378,12 @@ pub fn remove(tx: &Transaction, workshop_id: &str, member_id: &str, clock: &Cloc
         return Ok(Queued::default());
     };
     let mut sending = Sending::new(tx, &workshop, clock.now())?;
-    sending.queue(tx, &row, Purpose::Cancel, workshop.ical_sequence.max(sent) + 1)?;
+    sending.queue(
+        tx,
+        &row,
+        Purpose::Cancel,
+        workshop.ical_sequence.max(sent) + 1,
+    )?;
     Ok(sending.done(Vec::new()))
 }
 

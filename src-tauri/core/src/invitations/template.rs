@@ -15,7 +15,10 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("workshop", "the workshop's title"),
     ("when", "the date and time, in the workshop's time zone"),
     ("where", "the venue (or \"Online\")"),
-    ("online_link", "the link to join online (empty when there is none)"),
+    (
+        "online_link",
+        "the link to join online (empty when there is none)",
+    ),
     ("agenda", "the sessions, one a line"),
     ("description", "the workshop's description"),
     ("organizer", "the sender's name"),
@@ -72,8 +75,10 @@ impl Template {
                     .find(|(n, _)| *n == name)
                     .map(|(n, _)| *n)
                     .ok_or_else(|| {
-                        let names: Vec<String> =
-                            PLACEHOLDERS.iter().map(|(n, _)| format!("{{{n}}}")).collect();
+                        let names: Vec<String> = PLACEHOLDERS
+                            .iter()
+                            .map(|(n, _)| format!("{{{n}}}"))
+                            .collect();
                         invalid(
                             field,
                             format!(
@@ -213,7 +218,10 @@ mod tests {
     #[test]
     fn an_unknown_placeholder_is_refused_when_saved() {
         let err = check("Hi {frist_name}", "").unwrap_err().to_string();
-        assert!(err.contains("{frist_name}") && err.contains("{first_name}"), "{err}");
+        assert!(
+            err.contains("{frist_name}") && err.contains("{first_name}"),
+            "{err}"
+        );
         assert!(check("Hi", "{ first_name }").is_err());
         assert!(check("Hi", "a } b").is_err());
         assert!(check("Hi\r\nBcc: x", "").is_err());
@@ -228,13 +236,19 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<em>Ada"), "{html}");
         assert!(!html.contains("href=\"javascript"), "{html}");
-        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; *Ada*"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;/script&gt; *Ada*"),
+            "{html}"
+        );
         assert!(html.contains("<strong>Rust &amp; You</strong>"), "{html}");
     }
 
     #[test]
     fn raw_html_in_the_template_is_left_out() {
         let html = to_html("<img src=x onerror=alert(1)> [a](javascript:alert(1))");
-        assert!(!html.contains("<img") && !html.contains("javascript:"), "{html}");
+        assert!(
+            !html.contains("<img") && !html.contains("javascript:"),
+            "{html}"
+        );
     }
 }

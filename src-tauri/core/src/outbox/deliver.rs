@@ -147,7 +147,10 @@ pub fn run(
         failed: shared.failed.into_inner(),
         retry: shared.retry.into_inner(),
         unknown: shared.unknown.into_inner(),
-        problem: shared.problem.into_inner().unwrap_or_else(|e| e.into_inner()),
+        problem: shared
+            .problem
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner()),
     })
 }
 
@@ -305,13 +308,11 @@ pub fn send_now(
         from: mail.sender.clone(),
         to: mail.recipient.clone(),
     };
-    let answer = mailer
-        .connect()
-        .and_then(|mut c| {
-            let answer = c.send(&envelope, &mail.message);
-            c.close();
-            answer
-        });
+    let answer = mailer.connect().and_then(|mut c| {
+        let answer = c.send(&envelope, &mail.message);
+        c.close();
+        answer
+    });
     let outcome = match &answer {
         Ok(reply) => Outcome::Sent {
             reply: reply.clone(),

@@ -192,11 +192,20 @@ pub fn next_due(conn: &Connection) -> Result<Option<Timestamp>> {
 /// What became of a claimed mail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    Sent { reply: String },
+    Sent {
+        reply: String,
+    },
     /// Try again at `at`.
-    Retry { error: String, at: Timestamp },
-    Failed { error: String },
-    Unknown { error: String },
+    Retry {
+        error: String,
+        at: Timestamp,
+    },
+    Failed {
+        error: String,
+    },
+    Unknown {
+        error: String,
+    },
 }
 
 pub fn record(tx: &Transaction, id: &str, outcome: &Outcome, now: Timestamp) -> Result<()> {

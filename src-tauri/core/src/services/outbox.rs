@@ -21,7 +21,10 @@ use crate::settings::{self, MailSettings};
 
 /// Makes the mailer for the settings saved now (the app adds the password from the keychain).
 pub trait MailerSource: Send + Sync {
-    fn mailer(&self, settings: &MailSettings) -> std::result::Result<Box<dyn Mailer>, DeliveryError>;
+    fn mailer(
+        &self,
+        settings: &MailSettings,
+    ) -> std::result::Result<Box<dyn Mailer>, DeliveryError>;
 }
 
 /// How the sender is doing, for the window.

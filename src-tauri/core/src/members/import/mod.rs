@@ -330,7 +330,7 @@ fn write_rows(
             Err(RowError::Fatal(e)) => return Err(e),
         }
         done += 1;
-        if done % PROGRESS_EVERY == 0 {
+        if done.is_multiple_of(PROGRESS_EVERY) {
             progress(ImportProgress { done, total });
         }
     }
@@ -343,7 +343,7 @@ fn write_rows(
         report.rejected_rows.sort_by_key(|r| r.line);
         report.rejected_rows.truncate(MAX_REJECTED_ROWS);
     }
-    if done % PROGRESS_EVERY != 0 {
+    if !done.is_multiple_of(PROGRESS_EVERY) {
         progress(ImportProgress { done, total });
     }
 
