@@ -3,6 +3,8 @@
 //! behind, a cancellation to everyone told, one to the uninvited person alone, and erasing a
 //! member erases the mail written to them.
 
+#![allow(clippy::unwrap_used)]
+
 use guildhall_core::invitations::{self, Audience, LeftOutReason};
 use guildhall_core::members::{self, MemberInput, Role};
 use guildhall_core::settings::{self, MailSettings, Security};
