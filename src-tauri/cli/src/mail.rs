@@ -80,7 +80,10 @@ pub fn settings(ctx: &Context, command: Settings) -> Result<ExitCode, CoreError>
                 saved.host,
                 saved.port,
                 saved.security.as_str(),
-                printable(&guildhall_core::mime::mailbox(&saved.from_name, &saved.from_address))
+                printable(&guildhall_core::mime::mailbox(
+                    &saved.from_name,
+                    &saved.from_address
+                ))
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -90,11 +93,18 @@ pub fn settings(ctx: &Context, command: Settings) -> Result<ExitCode, CoreError>
             let mail = compose::test_mail(&saved, ctx.clock.now());
             match deliver::send_now(ctx, &*mailer, &mail)? {
                 Ok(reply) => {
-                    println!("sent to {}; the server said: {}", saved.from_address, printable(&reply));
+                    println!(
+                        "sent to {}; the server said: {}",
+                        saved.from_address,
+                        printable(&reply)
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
-                    eprintln!("guildhall: not sent; the server said: {}", printable(e.message()));
+                    eprintln!(
+                        "guildhall: not sent; the server said: {}",
+                        printable(e.message())
+                    );
                     Ok(ExitCode::FAILURE)
                 }
             }
@@ -219,7 +229,11 @@ pub fn outbox(ctx: &Context, command: Outbox) -> Result<ExitCode, CoreError> {
                 counts.cancelled
             );
             let problems = ctx.read(|c| {
-                outbox::list(c, &[MailStatus::Failed, MailStatus::Unknown, MailStatus::Retry], 1000)
+                outbox::list(
+                    c,
+                    &[MailStatus::Failed, MailStatus::Unknown, MailStatus::Retry],
+                    1000,
+                )
             })?;
             for p in problems {
                 println!(

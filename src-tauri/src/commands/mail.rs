@@ -41,7 +41,10 @@ pub struct MailSetup {
     pub password: PasswordState,
 }
 
-fn password_state(state: &AppState, settings: &MailSettings) -> Result<PasswordState, CommandError> {
+fn password_state(
+    state: &AppState,
+    settings: &MailSettings,
+) -> Result<PasswordState, CommandError> {
     if settings.user.is_none() {
         return Ok(PasswordState::NotNeeded);
     }
