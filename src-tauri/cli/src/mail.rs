@@ -17,7 +17,7 @@ use guildhall_core::{Context, CoreError};
 use guildhall_mail::{smtp_account, Mailers};
 
 use crate::args::{LevelArg, Outbox, RoleArg, SecurityArg, Settings};
-use crate::run::{level_of, printable, role_of};
+use crate::show::{level_of, printable, role_of};
 
 fn setup_error(e: DeliveryError) -> CoreError {
     CoreError::invalid("mailSettings", e.message().to_owned())

@@ -6,6 +6,7 @@
 mod args;
 mod mail;
 mod run;
+mod show;
 
 use std::process::ExitCode;
 
@@ -16,7 +17,7 @@ fn main() -> ExitCode {
     match run::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("guildhall: {}", run::printable(&error.to_string()));
+            eprintln!("guildhall: {}", show::printable(&error.to_string()));
             ExitCode::FAILURE
         }
     }

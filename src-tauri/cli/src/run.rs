@@ -8,13 +8,12 @@ use std::time::Duration;
 use guildhall_core::calendar::{self, export::CalendarScope};
 use guildhall_core::files::write_atomically;
 use guildhall_core::members::import::{ImportFormat, ImportOptions};
-use guildhall_core::members::{
-    self, AudienceFilter, MailingListFormat, MemberQuery, PracticeLevel, Role,
-};
+use guildhall_core::members::{self, AudienceFilter, MailingListFormat, MemberQuery};
 use guildhall_core::services::{changes, imports::MemberImports};
 use guildhall_core::{Clock, Context, CoreError};
 
-use crate::args::{Cli, Command, Export, FormatArg, Import, LevelArg, ListFormatArg, RoleArg};
+use crate::args::{Cli, Command, Export, FormatArg, Import, ListFormatArg};
+use crate::show::{level_of, printable, role_of};
 
 /// The app's identifier (tauri.conf.json): its data folder is `<platform data dir>/<this>`.
 const APP_IDENTIFIER: &str = "org.guildhall.desktop";
@@ -337,22 +336,6 @@ fn search(db: &Context, text: &str, archived: bool) -> Result<ExitCode, CoreErro
     Ok(ExitCode::SUCCESS)
 }
 
-/// `text` safe to print on a terminal: control characters (ESC, BEL…) and bidi overrides a
-/// file or a member's name may hold are shown as `\u{…}` escapes, never sent as such.
-pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let unsafe_char = (c.is_control() && c != '\t')
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-        if unsafe_char {
-            out.push_str(&format!("\\u{{{:X}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 fn format_of(format: FormatArg) -> Option<ImportFormat> {
     match format {
         FormatArg::Auto => None,
@@ -371,22 +354,5 @@ fn list_format_of(format: ListFormatArg) -> MailingListFormat {
         ListFormatArg::Listmonk => MailingListFormat::Listmonk,
         ListFormatArg::Plain => MailingListFormat::Plain,
         ListFormatArg::Vcard => MailingListFormat::Vcard,
-    }
-}
-
-pub fn role_of(role: RoleArg) -> Role {
-    match role {
-        RoleArg::Organizer => Role::Organizer,
-        RoleArg::Facilitator => Role::Facilitator,
-        RoleArg::Volunteer => Role::Volunteer,
-        RoleArg::Member => Role::Member,
-    }
-}
-
-pub fn level_of(level: LevelArg) -> PracticeLevel {
-    match level {
-        LevelArg::Newcomer => PracticeLevel::Newcomer,
-        LevelArg::Practitioner => PracticeLevel::Practitioner,
-        LevelArg::Expert => PracticeLevel::Expert,
     }
 }
