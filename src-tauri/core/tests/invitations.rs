@@ -10,10 +10,16 @@ use guildhall_core::members::{self, MemberInput, Role};
 use guildhall_core::settings::{self, MailSettings, Security};
 use guildhall_core::workshops::{self, SessionInput, WorkshopInput, WorkshopStatus};
 use guildhall_core::{outbox, Clock, Context};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
 
 fn setup() -> (tempfile::TempDir, Context, String, Vec<String>) {
+    setup_on(Clock::system())
+}
+
+fn setup_on(clock: Clock) -> (tempfile::TempDir, Context, String, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
-    let ctx = Context::open_in(dir.path(), Clock::system()).unwrap();
+    let ctx = Context::open_in(dir.path(), clock).unwrap();
     let (workshop, people) = ctx
         .write(|tx| {
             settings::save_mail(
@@ -214,4 +220,50 @@ fn updates_go_only_to_calendars_that_are_behind_and_cancels_to_everyone_told() {
         })
         .unwrap();
     assert_eq!(left, 0);
+}
+
+#[test]
+fn a_reminder_goes_once_before_each_date_to_those_not_declined_and_a_passed_one_is_missed() {
+    let at = |s: &str| s.parse::<Timestamp>().unwrap();
+    let clock = Clock::manual(at("2027-03-01T12:00:00Z"), TimeZone::UTC);
+    let (_dir, ctx, workshop, people) = setup_on(clock.clone());
+    ctx.write(|tx| invitations::invite(tx, &workshop, &rust(), &ctx.clock))
+        .unwrap();
+    // Ada declines; the default reminder is a day before (saved with the mail).
+    ctx.write(|tx| {
+        let (mail, _) = invitations::store::mail(tx, &workshop)?;
+        invitations::save_mail(tx, &workshop, &mail, ctx.clock.now())?;
+        tx.execute(
+            "UPDATE invitation SET rsvp = 'declined' WHERE member_id = ?1",
+            [&people[0]],
+        )?;
+        Ok(())
+    })
+    .unwrap();
+    let pass = || {
+        ctx.write(|tx| invitations::reminders::queue_due(tx, &ctx.clock))
+            .unwrap()
+    };
+    // Part 1 is on 10 March at 18:00 in Berlin (17:00 UTC): nothing is due a week before.
+    clock.set(at("2027-03-05T12:00:00Z"));
+    assert_eq!(pass().mails, 0);
+    // Half an hour after its reminder's moment: Grace alone gets it, once.
+    clock.set(at("2027-03-09T17:30:00Z"));
+    assert_eq!(pass().mails, 1);
+    assert_eq!(pass().mails, 0);
+    let subjects: Vec<String> = ctx
+        .read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT subject FROM outbox WHERE kind = 'reminder' ORDER BY created_at",
+            )?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap();
+    assert_eq!(subjects.len(), 1);
+    assert!(subjects[0].starts_with("Reminder: "), "{subjects:?}");
+    // Guildhall was closed over Part 2's reminder and its start: it is marked missed, not sent.
+    clock.set(at("2027-03-17T18:00:00Z"));
+    let late = pass();
+    assert_eq!((late.mails, late.missed), (0, 1));
 }
