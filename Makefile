@@ -17,7 +17,7 @@ BUILD_PACKAGES := build-essential pkg-config file libwebkit2gtk-4.1-dev librsvg2
 TEST_PACKAGES  := xvfb xauth webkit2gtk-driver tzdata gnome-keyring dbus
 
 .PHONY: help run test app ui lint fmt-check clippy ui-check bindings bindings-check \
-        test-core test-rust test-ui test-interop e2e screenshot bench bundle clean \
+        test-core test-rust test-ui test-interop test-mail e2e screenshot bench bundle clean \
         system-deps test-system-deps node-deps python-deps driver-deps interop-js-deps
 
 help:
@@ -77,6 +77,7 @@ test: test-system-deps node-deps python-deps driver-deps
 	$(MAKE) --no-print-directory test-rust
 	$(MAKE) --no-print-directory test-ui
 	$(MAKE) --no-print-directory test-interop
+	$(MAKE) --no-print-directory test-mail
 	$(MAKE) --no-print-directory e2e
 	@echo "make test: every check passed"
 
@@ -116,6 +117,12 @@ test-ui: node-deps
 test-interop: python-deps interop-js-deps
 	INTEROP_OUT=target/interop cargo test -p guildhall-core --test vcard interop_vcard_file
 	$(VENV)/bin/pytest tests/interop -p no:cacheprovider
+
+# Invitations end to end: the CLI sends to tests/servers/smtp_server.py; what arrives is read by
+# Python's email and icalendar and by ical.js (tests/mail).
+test-mail: python-deps interop-js-deps
+	cargo build -p guildhall-cli
+	$(VENV)/bin/pytest tests/mail -p no:cacheprovider
 
 # The live-data test writes with the `guildhall` command line while the window is open.
 e2e: test-system-deps python-deps driver-deps app
