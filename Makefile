@@ -138,6 +138,7 @@ bench: system-deps python-deps interop-js-deps node-deps
 	@scripts/ensure-packages.sh sqlite3
 	cargo build --release -p guildhall-cli
 	$(VENV)/bin/python benches/import_bench.py target/release/guildhall 100000
+	$(VENV)/bin/python tests/mail/bench_send.py target/release/guildhall 1000
 	cargo bench -p guildhall-core --bench search
 	cargo bench -p guildhall-core --bench change_feed
 	cargo bench -p guildhall-core --bench calendar_upcoming

@@ -1,9 +1,10 @@
 """A real SMTP server for Guildhall's tests (aiosmtpd on 127.0.0.1), in the foreground.
 
-    python tests/servers/smtp_server.py --port 0 --out DIR
+    python tests/servers/smtp_server.py --port 0 (--out DIR | --discard)
         [--tls-cert CERT --tls-key KEY]   offer STARTTLS with this certificate
         [--implicit-tls]                  with --tls-cert/--tls-key: TLS from the first byte instead
         [--auth USER:PASSWORD]            require AUTH (PLAIN or LOGIN) before MAIL
+        [--discard]                       store nothing, answer as if stored (benchmarks)
 
 Prints `READY <port>` on stdout once listening. Each accepted message is written to DIR as
 `<n>.json` (the envelope: {"from": ..., "to": [...]}) and then `<n>.eml` (the raw bytes as
@@ -32,8 +33,9 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Handler:
-    def __init__(self, out):
+    def __init__(self, out, discard=False):
         self.out = out
+        self.discard = discard
         self.count = 0
         self.seen = set()
 
@@ -63,6 +65,8 @@ class Handler:
     def store(self, envelope):
         self.count += 1
         n = self.count
+        if self.discard:
+            return n
         meta = {"from": envelope.mail_from, "to": list(envelope.rcpt_tos)}
         write_atomically(os.path.join(self.out, f"{n}.json"), json.dumps(meta).encode())
         write_atomically(os.path.join(self.out, f"{n}.eml"), envelope.original_content)
@@ -91,13 +95,17 @@ def authenticator(user, password):
 async def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out")
+    parser.add_argument("--discard", action="store_true")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
     parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--auth", help="USER:PASSWORD")
     args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
+    if args.discard == bool(args.out):
+        parser.error("give either --out DIR or --discard")
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
 
     context = None
     if args.tls_cert or args.tls_key:
@@ -119,7 +127,7 @@ async def main():
             auth_require_tls=False,
         )
 
-    handler = Handler(args.out)
+    handler = Handler(args.out, discard=args.discard)
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
         lambda: SMTP(handler, **options),
