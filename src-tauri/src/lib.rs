@@ -108,6 +108,9 @@ pub fn is_app_page(url: &tauri::Url, dev_server: Option<&tauri::Url>) -> bool {
         "http" | "https" if cfg!(any(windows, target_os = "android")) => {
             url.host_str() == Some("tauri.localhost")
         }
+        // A frame whose document the app wrote itself (`srcdoc`: the mail preview, in a
+        // sandbox with the app's CSP): it loads nothing from anywhere.
+        "about" => url.path() == "srcdoc",
         _ => false,
     };
     let dev = dev_server.is_some_and(|dev| {
@@ -248,6 +251,7 @@ mod tests {
         for page in [
             "tauri://localhost/",
             "tauri://localhost/index.html#schedule",
+            "about:srcdoc",
         ] {
             assert!(is_app_page(&url(page), None), "{page}");
         }
@@ -270,6 +274,8 @@ mod tests {
             "tauri://evil.example/",
             "file:///etc/passwd",
             "data:text/html,hi",
+            "about:blank#x",
+            "about:config",
         ] {
             assert!(!is_app_page(&url(page), None), "{page}");
         }

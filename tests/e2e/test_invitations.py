@@ -100,7 +100,15 @@ def test_set_up_mail_invite_a_tag_and_send_the_update(launch, tmp_path, smtp):
     app.wait_text('[data-testid="audience-left-out"]', "1 left out: did not agree to receive mail")
     app.wait_text('[data-testid="preview-subject"]', "Invitation: Ownership, slowly")
     # Her mail's text, with her name shown as she typed it.
+    # The mail as it arrives, in a frame that runs nothing; her name shown as she typed it.
+    frame = app.find('[data-testid="preview-html"]')
+    app.driver.switch_to.frame(frame)
+    app.wait(lambda d: "Hello <b>Grace</b>," in d.find_element("tag name", "body").text)
+    app.driver.switch_to.default_content()
+    app.click('[data-testid="preview-plain"]')
     app.wait_text('[data-testid="preview-text"]', "Hello <b>Grace</b>,")
+    app.click('[data-testid="preview-plain"]')
+    app.find('[data-testid="preview-html"]')
     SHOTS.mkdir(parents=True, exist_ok=True)
     app.driver.save_screenshot(str(SHOTS / "invitations.png"))
     app.click('[data-testid="send-invitations"]')
