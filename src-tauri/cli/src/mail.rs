@@ -3,8 +3,6 @@
 use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use guildhall_core::invitations::{self, compose, Audience, Combine, LeftOut, Queued};
@@ -277,25 +275,36 @@ fn send(ctx: &Context, connections: usize, wait: u64) -> Result<ExitCode, CoreEr
     let settings = ctx.read(settings::mail_required)?;
     let mailer = Mailers::new().mailer(&settings).map_err(setup_error)?;
 
-    // Progress on standard error, once a second, from the outbox itself.
-    let done = Arc::new(AtomicBool::new(false));
+    // Progress on standard error, once a second, from the outbox itself; told to stop at once
+    // when the sending ends.
+    let (done, stopped) = std::sync::mpsc::channel::<()>();
     let reporter = {
-        let done = Arc::clone(&done);
         let ctx = ctx.clone();
         std::thread::spawn(move || {
-            while !done.load(Ordering::SeqCst) {
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                stopped.recv_timeout(Duration::from_secs(1))
+            {
                 if let Ok(c) = ctx.read(outbox::counts) {
                     if c.batch_total > 0 {
                         eprintln!("guildhall: {} of {} handled", c.batch_done, c.batch_total);
                     }
                 }
-                std::thread::sleep(Duration::from_secs(1));
             }
         })
     };
     let deadline = std::time::Instant::now() + Duration::from_secs(wait);
     let mut problem = None;
-    let mut total = deliver::RunReport::default();
+    let mut total = deliver::RunReport {
+        unknown: lock.interrupted() as u32,
+        ..Default::default()
+    };
+    if lock.interrupted() > 0 {
+        eprintln!(
+            "guildhall: {} mails were being handed to the server when the last sender stopped; \
+             they may or may not have arrived (marked unknown, never resent without you)",
+            lock.interrupted()
+        );
+    }
     loop {
         let report = deliver::run(ctx, &lock, &*mailer, connections, &|| true)?;
         total.sent += report.sent;
@@ -320,7 +329,7 @@ fn send(ctx: &Context, connections: usize, wait: u64) -> Result<ExitCode, CoreEr
             _ => break,
         }
     }
-    done.store(true, Ordering::SeqCst);
+    drop(done);
     let _ = reporter.join();
     drop(lock);
     let counts = ctx.read(outbox::counts)?;

@@ -32,6 +32,7 @@ pub const MAX_CONNECTIONS: usize = 3;
 pub struct SendLock {
     _file: File,
     path: PathBuf,
+    interrupted: usize,
 }
 
 impl SendLock {
@@ -64,11 +65,20 @@ impl SendLock {
                 "mails were cut off mid-delivery by the last sender; marked unknown"
             );
         }
-        Ok(Some(SendLock { _file: file, path }))
+        Ok(Some(SendLock {
+            _file: file,
+            path,
+            interrupted,
+        }))
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// How many mails the previous sender left mid-delivery, now marked unknown.
+    pub fn interrupted(&self) -> usize {
+        self.interrupted
     }
 }
 

@@ -158,9 +158,18 @@ pub fn claim_next(tx: &Transaction, now: Timestamp) -> Result<Option<Claimed>> {
     let claimed = tx
         .prepare_cached(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?1
-             WHERE id = (SELECT id FROM outbox
-                         WHERE status IN ('queued', 'retry') AND next_attempt_at <= ?1
-                         ORDER BY next_attempt_at, created_at, id LIMIT 1)
+             WHERE id = (
+                 -- The oldest due mail of each state, each read in order from outbox_due
+                 -- (status, next_attempt_at) without sorting the queue; then the older one.
+                 SELECT id FROM (
+                     SELECT * FROM (SELECT id, next_attempt_at FROM outbox
+                                    WHERE status = 'queued' AND next_attempt_at <= ?1
+                                    ORDER BY next_attempt_at LIMIT 1)
+                     UNION ALL
+                     SELECT * FROM (SELECT id, next_attempt_at FROM outbox
+                                    WHERE status = 'retry' AND next_attempt_at <= ?1
+                                    ORDER BY next_attempt_at LIMIT 1))
+                 ORDER BY next_attempt_at LIMIT 1)
              RETURNING id, sender, recipient, message, attempts",
         )?
         .query_row([&now], |r| {
