@@ -107,7 +107,7 @@ test-core:
 # and gnome-keyring in a throw-away HOME (cargo's and rustup's homes kept: they default to HOME's).
 test-rust: ui
 	cargo test --workspace
-	CARGO_HOME=$${CARGO_HOME:-$$HOME/.cargo} RUSTUP_HOME=$${RUSTUP_HOME:-$$HOME/.rustup} HOME=$$(mktemp -d) dbus-run-session -- sh -c 'printf %s pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; GUILDHALL_KEYCHAIN_TESTS=1 cargo test -p guildhall-mail --test keychain'
+	CARGO_HOME=$${CARGO_HOME:-$$HOME/.cargo} RUSTUP_HOME=$${RUSTUP_HOME:-$$HOME/.rustup} HOME=$$(mktemp -d) dbus-run-session -- sh -c 'printf %s pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; GUILDHALL_KEYCHAIN_TESTS=1 cargo test --workspace --test keychain'
 
 test-ui: node-deps
 	cd ui && npx vitest run
