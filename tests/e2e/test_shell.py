@@ -28,6 +28,9 @@ MUST_BE_SHOWN = {
     ],
     # The workshop editor (a dialog over the schedule): its bar stays in view.
     "workshop": ["save-workshop", "close-workshop"],
+    # A workshop's invitations (a dialog over the editor): sending and closing stay in view.
+    "invitations": ["send-invitations", "close-invitations"],
+    "mail": ["nav-mail", "smtp-host", "save-mail", "test-mail"],
 }
 
 LAYOUT_PROBLEMS = """
@@ -89,8 +92,24 @@ def test_both_screens_hold_from_900_to_1600_px(launch):
         app.driver.save_screenshot(str(SHOTS / f"workshop-{width}.png"))
         for p in app.driver.execute_script(LAYOUT_PROBLEMS, MUST_BE_SHOWN["workshop"]):
             problems.append(f"workshop editor at {width}px: {p}")
+
+        app.click('[data-testid="invite-workshop"]')
+        app.find('[data-testid="audience-count"]')
+        time.sleep(1)
+        app.driver.save_screenshot(str(SHOTS / f"invitations-{width}.png"))
+        for p in app.driver.execute_script(LAYOUT_PROBLEMS, MUST_BE_SHOWN["invitations"]):
+            problems.append(f"invitations at {width}px: {p}")
+        app.click('[data-testid="close-invitations"]')
+        app.wait(lambda _: len(app.all("dialog[open]")) == 1)
         app.click('[data-testid="close-workshop"]')
         app.wait(lambda _: not app.all("dialog[open]"))
+
+        app.click('[data-testid="nav-mail"]')
+        app.find('[data-testid="outbox-counts"]')
+        time.sleep(1)
+        app.driver.save_screenshot(str(SHOTS / f"mail-{width}.png"))
+        for p in app.driver.execute_script(LAYOUT_PROBLEMS, MUST_BE_SHOWN["mail"]):
+            problems.append(f"mail at {width}px: {p}")
     assert not problems, "\n".join(problems)
 
 

@@ -344,11 +344,7 @@ pub fn mail(
     } else {
         "REQUEST"
     };
-    let domain = settings
-        .from_address
-        .rsplit_once('@')
-        .map_or("guildhall.invalid", |(_, d)| d);
-    let message_id = format!("{}@{domain}", crate::ids::message_token());
+    let message_id = message_id(settings);
     let calendar_bytes = r.calendar.clone().into_bytes();
     let root = Part::Multipart {
         subtype: "mixed",
@@ -439,13 +435,18 @@ pub fn mail(
     })
 }
 
-/// The organizer's test mail: plain text, to themselves.
-pub fn test_mail(settings: &MailSettings, now: Timestamp) -> NewMail {
+/// A new Message-ID (without the angle brackets), in the sender's domain.
+fn message_id(settings: &MailSettings) -> String {
     let domain = settings
         .from_address
         .rsplit_once('@')
         .map_or("guildhall.invalid", |(_, d)| d);
-    let message_id = format!("{}@{domain}", crate::ids::message_token());
+    format!("{}@{domain}", crate::ids::message_token())
+}
+
+/// The organizer's test mail: plain text, to themselves.
+pub fn test_mail(settings: &MailSettings, now: Timestamp) -> NewMail {
+    let message_id = message_id(settings);
     let subject = "Guildhall test mail".to_owned();
     let text = format!(
         "This is a test mail from Guildhall, sent {} through {}:{}.\n\nIf you can read it, \
