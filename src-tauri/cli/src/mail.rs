@@ -178,7 +178,7 @@ pub fn invite(
         .transpose()?;
     let queued = ctx.write(|tx| {
         if subject.is_some() || body.is_some() {
-            let (mut mail, _) = invitations::store::mail(tx, workshop)?;
+            let (mut mail, _) = invitations::mail::mail(tx, workshop)?;
             if let Some(s) = subject {
                 mail.subject = s;
             }

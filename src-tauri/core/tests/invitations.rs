@@ -231,7 +231,7 @@ fn a_reminder_goes_once_before_each_date_to_those_not_declined_and_a_passed_one_
         .unwrap();
     // Ada declines; the default reminder is a day before (saved with the mail).
     ctx.write(|tx| {
-        let (mail, _) = invitations::store::mail(tx, &workshop)?;
+        let (mail, _) = invitations::mail::mail(tx, &workshop)?;
         invitations::save_mail(tx, &workshop, &mail, ctx.clock.now())?;
         tx.execute(
             "UPDATE invitation SET rsvp = 'declined' WHERE member_id = ?1",

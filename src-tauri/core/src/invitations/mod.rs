@@ -4,19 +4,21 @@
 //! mails in the outbox: invite, send the update, cancel, uninvite; and the reminders.
 //!
 //! The files, from the bottom up: `model` (the types the UI sees), `template` (placeholders,
-//! Markdown to safe HTML), `qr`, `audience` (who), `compose` (one mail as bytes), `store` (the
-//! actions, one transaction each), `reminders` (due reminders into the outbox).
+//! Markdown to safe HTML), `qr`, `audience` (who), `compose` (one mail as bytes), `mail` (the
+//! saved subject and text, the preview), `store` (the actions, one transaction each), `reminders` (due reminders into the outbox).
 
 pub mod audience;
 pub mod compose;
+pub mod mail;
 mod model;
 pub mod qr;
 pub mod reminders;
 pub mod store;
 pub mod template;
 
+pub use mail::{preview_mail, save_mail};
 pub use model::{
     Audience, AudiencePreview, Combine, Invitation, InvitationMail, InvitationOverview, InviteRole,
     Invitee, LeftOut, LeftOutReason, MailPreview, Queued, Rsvp,
 };
-pub use store::{cancel_workshop, invite, overview, preview_mail, remove, save_mail, send_update};
+pub use store::{cancel_workshop, invite, overview, remove, send_update};

@@ -53,7 +53,7 @@ pub fn queue_due(tx: &Transaction, clock: &Clock) -> Result<ReminderPass> {
         if workshop.status == WorkshopStatus::Cancelled {
             continue;
         }
-        let (mail, _) = super::store::mail(tx, &workshop_id)?;
+        let (mail, _) = super::mail::mail(tx, &workshop_id)?;
         let templates = compose::templates(&mail)?;
         let occurrences =
             workshops::workshop_occurrences(&workshop, now - LOOK_BACK, now + before)?;
