@@ -2,9 +2,13 @@
 calendar as Python icalendar and Mozilla ical.js read it, and a member's name that tries to be
 markup or a header."""
 
+import io
+import re
 from email.utils import parseaddr, parsedate_to_datetime
 
 import icalendar
+import zxingcpp
+from PIL import Image
 
 from mailkit import FROM, SENDER, SENDER_NAME, calendar, icaljs, leaves, parse, vevent
 
@@ -63,7 +67,7 @@ def test_an_invitation_is_one_well_formed_imip_mail_per_person(gh, smtp, tmp_pat
 
     stored = smtp.messages()
     assert sorted(r for s in stored for r in s.rcpt_to) == sorted(INVITED)
-    message_ids = set()
+    message_ids, codes = set(), set()
     for s in stored:
         # The envelope: our sender, one recipient.
         assert s.mail_from == SENDER
@@ -147,12 +151,21 @@ def test_an_invitation_is_one_well_formed_imip_mail_per_person(gh, smtp, tmp_pat
         assert f"Hello {INVITED[to]}," in text
         assert 'src="cid:check-in@guildhall"' in page
         assert "<script" not in page.lower()
+
+        # The QR image, read by a decoder we did not write, is the code the text shows.
+        (code,) = re.findall(r"Your check-in code: (\S+) \(show it at the door\)", text)
+        (symbol,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.get_payload(decode=True))))
+        assert symbol.format == zxingcpp.BarcodeFormat.QRCode
+        assert symbol.text == code
+        assert f"<code>{code}</code>" in page
+        codes.add(code)
         if to == "script@example.org":
             assert "&lt;script&gt;alert(1)&lt;/script&gt; *stars*" in page, page
             assert "<em>" not in page, page
             assert "<title>Come, &lt;script&gt;alert(1)&lt;/script&gt;!</title>" in page, page
 
     assert len(message_ids) == len(stored), "every Message-ID is its own"
+    assert len(codes) == len(stored), "every member has a check-in code of their own"
 
 
 def test_no_name_can_add_a_header(gh, smtp, tmp_path):

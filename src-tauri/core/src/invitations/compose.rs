@@ -181,6 +181,8 @@ pub struct Rendered {
     pub text: String,
     pub html: String,
     pub calendar: String,
+    /// The check-in code's QR image, shown by the HTML as `cid:check-in@guildhall`.
+    pub qr: qr::Image,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -272,7 +274,8 @@ pub fn render(
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n");
-    let qr_side = qr::side(code);
+    let qr = qr::image(code)?;
+    let qr_side = qr.side;
     let html = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head>\n\
          <body>\n{body}\n<p><img src=\"cid:check-in@guildhall\" alt=\"Check-in code {code}\" \
@@ -314,6 +317,7 @@ pub fn render(
         text,
         html,
         calendar,
+        qr,
     })
 }
 
@@ -345,7 +349,7 @@ pub fn mail(
         "REQUEST"
     };
     let message_id = message_id(settings);
-    let calendar_bytes = r.calendar.clone().into_bytes();
+    let calendar_bytes = r.calendar.into_bytes();
     let root = Part::Multipart {
         subtype: "mixed",
         parts: vec![
@@ -378,7 +382,7 @@ pub fn mail(
                         "inline; filename=\"check-in.png\"".into(),
                     ),
                 ],
-                qr::png(to.check_in_code)?,
+                r.qr.png,
             ),
         ],
     };
