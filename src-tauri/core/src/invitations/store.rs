@@ -201,20 +201,22 @@ pub fn invite(
         // A person uninvited before comes back: their calendar had a CANCEL at their last
         // sequence, so the new REQUEST must be above it.
         let earlier: Option<(String, Option<u32>)> = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT id, sent_sequence FROM invitation WHERE workshop_id = ?1 AND member_id = ?2",
+            )?
+            .query_row(
                 params![workshop_id, invitee.member_id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
         let (id, sequence) = match earlier {
             Some((id, sent)) => {
-                tx.execute(
+                tx.prepare_cached(
                     "UPDATE invitation SET removed_at = NULL, role = ?2, rsvp = 'needs-action',
                          responded_at = NULL, response_source = NULL, updated_at = ?3
                      WHERE id = ?1",
-                    params![id, invitee.role.as_str(), now_text],
-                )?;
+                )?
+                .execute(params![id, invitee.role.as_str(), now_text])?;
                 let seq = sent.map_or(workshop.ical_sequence, |s| {
                     workshop.ical_sequence.max(s + 1)
                 });
@@ -222,18 +224,18 @@ pub fn invite(
             }
             None => {
                 let id = crate::ids::invitation_id();
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO invitation (id, workshop_id, member_id, role, created_at,
                          updated_at)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
-                    params![
-                        id,
-                        workshop_id,
-                        invitee.member_id,
-                        invitee.role.as_str(),
-                        now_text
-                    ],
-                )?;
+                )?
+                .execute(params![
+                    id,
+                    workshop_id,
+                    invitee.member_id,
+                    invitee.role.as_str(),
+                    now_text
+                ])?;
                 (id, workshop.ical_sequence)
             }
         };

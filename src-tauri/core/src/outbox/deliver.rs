@@ -1,6 +1,7 @@
 //! Sending what is due, exactly once: one sender at a time per database (the send lock), up to
-//! three connections at once (providers refuse more), each message claimed in a commit of its
-//! own before its data goes out and marked with the server's answer after.
+//! three connections at once (providers refuse more), each message claimed in a commit before its
+//! data goes out and marked with the server's answer after (in the commit that claims the
+//! connection's next one).
 //!
 //! The send lock is an OS lock on a file beside the database, so it is released by the
 //! operating system when its holder dies, however it dies (`kill -9` included). Whoever takes
@@ -164,9 +165,20 @@ pub fn run(
     })
 }
 
-fn claim(conn: &mut Connection, ctx: &Context) -> Result<Option<Claimed>> {
+/// Records the answer for the mail this connection sent last (if any) and claims the next due
+/// one, in one commit: a connection never holds more than one mail in `sending`, and each
+/// mail costs one commit (one fsync) instead of two.
+fn record_and_claim(
+    conn: &mut Connection,
+    ctx: &Context,
+    answered: Option<(String, Outcome)>,
+) -> Result<Option<Claimed>> {
     let tx = begin_immediate(conn)?;
-    let claimed = store::claim_next(&tx, ctx.clock.now())?;
+    let now = ctx.clock.now();
+    if let Some((id, outcome)) = &answered {
+        store::record(&tx, id, outcome, now)?;
+    }
+    let claimed = store::claim_next(&tx, now)?;
     tx.commit()?;
     Ok(claimed)
 }
@@ -213,8 +225,10 @@ fn work(
     let mut conn = ctx.db.dedicated_connection()?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     let mut open: Option<Box<dyn MailConnection>> = None;
+    // The last mail's answer, written with the next claim.
+    let mut answered: Option<(String, Outcome)> = None;
     while keep_going() && !shared.halt.load(Ordering::SeqCst) {
-        let Some(mail) = claim(&mut conn, ctx)? else {
+        let Some(mail) = record_and_claim(&mut conn, ctx, answered.take())? else {
             break;
         };
         let connection = match open.as_mut() {
@@ -275,11 +289,14 @@ fn work(
                 break;
             }
         };
-        record(&mut conn, ctx, &mail.id, &outcome)?;
         count(shared, &outcome);
+        answered = Some((mail.id, outcome));
         if !keep_connection {
             open = None;
         }
+    }
+    if let Some((id, outcome)) = answered {
+        record(&mut conn, ctx, &id, &outcome)?;
     }
     if let Some(c) = open {
         c.close();
