@@ -283,7 +283,9 @@ mod tests {
         // `record`; a new trigger needs a stand-in there too if that writer touches its table.
         let mut expected = Vec::new();
         for table in [
+            "inbound_reply",
             "invitation",
+            "invitation_date",
             "invitation_mail",
             "mail_setting",
             "member",

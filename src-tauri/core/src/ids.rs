@@ -114,6 +114,16 @@ pub fn message_token() -> String {
     random_base32(26).to_ascii_lowercase()
 }
 
+/// A new reply token (the word a reply link's subject carries): 26 symbols, 130 bits.
+pub fn reply_token() -> String {
+    random_base32(26).to_ascii_lowercase()
+}
+
+/// A new inbound reply id, e.g. `rpl_7K2M9Q4XW1RZ3B8D`.
+pub fn reply_id() -> String {
+    format!("rpl_{}", random_base32(16))
+}
+
 /// A new check-in code: 24 symbols, 120 bits.
 pub fn check_in_code() -> String {
     random_base32(24)

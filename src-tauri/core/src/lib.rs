@@ -27,6 +27,7 @@ pub mod invitations;
 pub mod members;
 pub mod mime;
 pub mod outbox;
+pub mod rsvp;
 pub mod services;
 pub mod settings;
 pub mod sql;

@@ -86,6 +86,19 @@ pub fn quoted(value: &str) -> String {
     out
 }
 
+/// `s` as one line of at most `max` characters (… when cut), without control or hidden
+/// characters: what came from outside (a server's words, a member's comment) before it is
+/// stored or shown.
+pub fn one_line(s: &str, max: usize) -> String {
+    let clean = squash_whitespace(&strip_unsafe(s, false));
+    let mut chars = clean.chars();
+    let mut out: String = chars.by_ref().take(max).collect();
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// Trims and collapses runs of whitespace (including newlines) to one space.
 pub fn squash_whitespace(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -223,19 +223,24 @@ fn updates_go_only_to_calendars_that_are_behind_and_cancels_to_everyone_told() {
 }
 
 #[test]
-fn a_reminder_goes_once_before_each_date_to_those_not_declined_and_a_passed_one_is_missed() {
+fn a_reminder_goes_once_before_each_date_to_those_going_and_a_passed_one_is_missed() {
     let at = |s: &str| s.parse::<Timestamp>().unwrap();
     let clock = Clock::manual(at("2027-03-01T12:00:00Z"), TimeZone::UTC);
     let (_dir, ctx, workshop, people) = setup_on(clock.clone());
     ctx.write(|tx| invitations::invite(tx, &workshop, &rust(), &ctx.clock))
         .unwrap();
-    // Ada declines; the default reminder is a day before (saved with the mail).
+    // Ada declines, Grace is going (someone who has not answered gets no reminder); the
+    // default reminder is a day before (saved with the mail).
     ctx.write(|tx| {
         let (mail, _) = invitations::mail::mail(tx, &workshop)?;
         invitations::save_mail(tx, &workshop, &mail, ctx.clock.now())?;
         tx.execute(
             "UPDATE invitation SET rsvp = 'declined' WHERE member_id = ?1",
             [&people[0]],
+        )?;
+        tx.execute(
+            "UPDATE invitation SET rsvp = 'accepted' WHERE member_id = ?1",
+            [&people[1]],
         )?;
         Ok(())
     })

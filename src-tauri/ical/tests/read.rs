@@ -44,6 +44,14 @@ fn person(name: Option<&str>, email: &str) -> Person {
     Person {
         name: name.map(Into::into),
         email: Some(email.into()),
+        partstat: None,
+    }
+}
+
+fn attendee(name: Option<&str>, email: &str, partstat: &str) -> Person {
+    Person {
+        partstat: Some(partstat.into()),
+        ..person(name, email)
     }
 }
 
@@ -126,8 +134,12 @@ fn google_series_with_exdates_and_an_override() {
     assert_eq!(
         weekend.attendees,
         [
-            person(Some("Ada Lovelace"), "ada@example.org"),
-            person(Some("grace@example.org"), "grace@example.org")
+            attendee(Some("Ada Lovelace"), "ada@example.org", "ACCEPTED"),
+            attendee(
+                Some("grace@example.org"),
+                "grace@example.org",
+                "NEEDS-ACTION"
+            )
         ]
     );
 }
@@ -298,9 +310,10 @@ fn luma_iana_zone_without_vtimezone_organizer_and_rfc_6868() {
     );
     assert_eq!(
         happy_hour.attendees,
-        [person(
+        [attendee(
             Some("Sam \"The Builder\" O^Neil\nBrooklyn"),
-            "sam@example.net"
+            "sam@example.net",
+            "ACCEPTED"
         )]
     );
     assert_eq!(happy_hour.sequence, 4);

@@ -63,6 +63,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../../migrations/0005_invitations.sql"),
         fix_up: None,
     },
+    Migration {
+        name: "0006_rsvps",
+        sql: include_str!("../../../../migrations/0006_rsvps.sql"),
+        fix_up: None,
+    },
 ];
 
 /// The migrator's own record of what it applied, beside the domain tables.

@@ -94,6 +94,7 @@ fn reason(
     consent: bool,
     unsubscribed: bool,
     archived: bool,
+    bounced: bool,
 ) -> Option<LeftOutReason> {
     if archived {
         Some(LeftOutReason::Archived)
@@ -101,6 +102,8 @@ fn reason(
         Some(LeftOutReason::NoEmail)
     } else if unsubscribed {
         Some(LeftOutReason::Unsubscribed)
+    } else if bounced {
+        Some(LeftOutReason::Bounced)
     } else if !consent {
         Some(LeftOutReason::NoConsent)
     } else {
@@ -131,7 +134,7 @@ pub fn preview(
     }
     let sql = format!(
         "SELECT m.id, m.name, m.email, m.email_consent, m.unsubscribed_at IS NOT NULL,
-                m.archived_at IS NOT NULL,
+                m.archived_at IS NOT NULL, m.email_bounced_at IS NOT NULL,
                 EXISTS (SELECT 1 FROM invitation i WHERE i.workshop_id = ?
                         AND i.member_id = m.id AND i.removed_at IS NULL)
          FROM member m WHERE {filter}
@@ -145,8 +148,8 @@ pub fn preview(
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;
         let email: Option<String> = r.get(2)?;
-        let already: bool = r.get(6)?;
-        let why = reason(&email, r.get(3)?, r.get(4)?, r.get(5)?)
+        let already: bool = r.get(7)?;
+        let why = reason(&email, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)
             .or(already.then_some(LeftOutReason::AlreadyInvited));
         if let Some(why) = why {
             *left.entry(why).or_default() += 1;

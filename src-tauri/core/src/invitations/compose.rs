@@ -16,8 +16,8 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
 use super::model::{InvitationMail, InviteRole, Rsvp};
-use super::qr;
 use super::template::{self, html_escape, markdown_literal, plain, Template};
+use super::{links, qr};
 use crate::calendar::export::{itip_calendar, Itip};
 use crate::error::Result;
 use crate::mime::{self, Part};
@@ -37,6 +37,8 @@ pub struct Recipient<'a> {
     pub rsvp: Rsvp,
     /// The invitation's id, for the idempotency key.
     pub invitation_id: &'a str,
+    /// The word in the subject of its reply links (see `rsvp::link_subject`).
+    pub reply_token: &'a str,
 }
 
 /// What the mail says about the workshop.
@@ -261,6 +263,43 @@ pub fn render(
     } else {
         tidy(&body_t.fill(&get, plain))
     };
+    // Reply links, for clients that send no calendar reply; not in a cancellation.
+    let reply_address = settings
+        .reply_to
+        .as_deref()
+        .unwrap_or(&settings.from_address);
+    let links: Vec<(&str, String)> = if purpose == Purpose::Cancel {
+        Vec::new()
+    } else {
+        links::LINKS
+            .iter()
+            .map(|(label, words)| {
+                let subject = links::subject(words, to.reply_token);
+                (*label, links::mailto(reply_address, &subject))
+            })
+            .collect()
+    };
+    let links_md = if links.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = links
+            .iter()
+            .map(|(label, url)| format!("[{label}]({url})"))
+            .collect();
+        format!("Can you come? Answer with one click: {}", list.join(" · "))
+    };
+    let links_text = if links.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = links
+            .iter()
+            .map(|(label, url)| format!("{label}: {url}"))
+            .collect();
+        format!(
+            "Can you come? Answer with one click (your mail program opens a reply):\n{}",
+            list.join("\n")
+        )
+    };
     let code = to.check_in_code;
     let foot_md = format!(
         "Your check-in code: `{code}`, show it at the door.\n\n\
@@ -269,11 +308,16 @@ pub fn render(
         markdown_literal(&settings.from_name)
     );
     let head_md = head.join("\n\n");
-    let markdown = [head_md.as_str(), body_md.as_str(), foot_md.as_str()]
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n");
+    let markdown = [
+        head_md.as_str(),
+        body_md.as_str(),
+        links_md.as_str(),
+        foot_md.as_str(),
+    ]
+    .into_iter()
+    .filter(|p| !p.is_empty())
+    .collect::<Vec<_>>()
+    .join("\n\n");
     let qr = qr::image(code)?;
     let qr_side = qr.side;
     let html = format!(
@@ -294,11 +338,16 @@ pub fn render(
          \"unsubscribe\".",
         plain(&settings.from_name)
     );
-    let text = [plain_head.as_str(), body_text.as_str(), plain_foot.as_str()]
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n\n");
+    let text = [
+        plain_head.as_str(),
+        body_text.as_str(),
+        links_text.as_str(),
+        plain_foot.as_str(),
+    ]
+    .into_iter()
+    .filter(|p| !p.is_empty())
+    .collect::<Vec<_>>()
+    .join("\n\n");
 
     let itip = Itip {
         session_id: &session.id,

@@ -107,6 +107,7 @@ pub fn preview_mail(
         role,
         rsvp: Rsvp::NeedsAction,
         invitation_id: "preview",
+        reply_token: "preview",
     };
     let r = compose::render(
         &workshop,

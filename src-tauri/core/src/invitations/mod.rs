@@ -4,11 +4,13 @@
 //! mails in the outbox: invite, send the update, cancel, uninvite; and the reminders.
 //!
 //! The files, from the bottom up: `model` (the types the UI sees), `template` (placeholders,
-//! Markdown to safe HTML), `qr`, `audience` (who), `compose` (one mail as bytes), `mail` (the
-//! saved subject and text, the preview), `store` (the actions, one transaction each), `reminders` (due reminders into the outbox).
+//! Markdown to safe HTML), `qr`, `links` (the reply links), `audience` (who), `compose` (one
+//! mail as bytes), `mail` (the saved subject and text, the preview), `store` (the actions, one
+//! transaction each), `reminders` (due reminders into the outbox).
 
 pub mod audience;
 pub mod compose;
+pub mod links;
 pub mod mail;
 mod model;
 pub mod qr;

@@ -41,6 +41,8 @@ pub enum LeftOutReason {
     NoEmail,
     NoConsent,
     Unsubscribed,
+    /// Mail to the address bounced; the organizer fixes it first.
+    Bounced,
     Archived,
     AlreadyInvited,
 }
@@ -51,6 +53,7 @@ impl LeftOutReason {
             LeftOutReason::NoEmail => "no email address",
             LeftOutReason::NoConsent => "did not agree to receive mail",
             LeftOutReason::Unsubscribed => "unsubscribed",
+            LeftOutReason::Bounced => "the address bounced",
             LeftOutReason::Archived => "archived",
             LeftOutReason::AlreadyInvited => "already invited",
         }

@@ -96,12 +96,14 @@ pub fn queue_due(tx: &Transaction, clock: &Clock) -> Result<ReminderPass> {
             one.sessions[index].end = o.end.clone();
             let batch = crate::ids::batch_id();
             let mut stmt = tx.prepare_cached(
-                "SELECT i.id, i.member_id, m.name, m.email, m.check_in_code, i.role, i.rsvp
+                "SELECT i.id, i.member_id, m.name, m.email, m.check_in_code, i.role, i.rsvp,
+                    i.reply_token
                  FROM invitation i JOIN member m ON m.id = i.member_id
                  WHERE i.workshop_id = ?1 AND i.removed_at IS NULL
-                   AND i.sent_sequence IS NOT NULL AND i.rsvp != 'declined'
+                   AND i.sent_sequence IS NOT NULL AND i.rsvp IN ('accepted', 'tentative')
                    AND m.email IS NOT NULL AND m.email_consent = 1
-                   AND m.unsubscribed_at IS NULL AND m.archived_at IS NULL",
+                   AND m.unsubscribed_at IS NULL AND m.archived_at IS NULL
+                   AND m.email_bounced_at IS NULL",
             )?;
             let people = stmt
                 .query_map([&workshop_id], |r| {
@@ -113,10 +115,11 @@ pub fn queue_due(tx: &Transaction, clock: &Clock) -> Result<ReminderPass> {
                         r.get::<_, String>(4)?,
                         r.get::<_, String>(5)?,
                         r.get::<_, String>(6)?,
+                        r.get::<_, String>(7)?,
                     ))
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            for (id, member_id, name, email, code, role, rsvp) in people {
+            for (id, member_id, name, email, code, role, rsvp, token) in people {
                 let to = Recipient {
                     member_id: &member_id,
                     name: &name,
@@ -125,6 +128,7 @@ pub fn queue_due(tx: &Transaction, clock: &Clock) -> Result<ReminderPass> {
                     role: InviteRole::parse(&role).unwrap_or(InviteRole::Attendee),
                     rsvp: Rsvp::parse(&rsvp).unwrap_or(Rsvp::NeedsAction),
                     invitation_id: &id,
+                    reply_token: &token,
                 };
                 let mail = compose::mail(
                     &one,

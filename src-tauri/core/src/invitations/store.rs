@@ -26,6 +26,7 @@ struct Row {
     name: String,
     email: Option<String>,
     check_in_code: String,
+    reply_token: String,
     role: InviteRole,
     rsvp: Rsvp,
     sent_sequence: Option<u32>,
@@ -38,7 +39,8 @@ struct Row {
 const SELECT_ROW: &str = "SELECT i.id, i.member_id, m.name, m.email, m.check_in_code, i.role,
         i.rsvp, i.sent_sequence, i.sent_summary, i.removed_at IS NOT NULL,
         m.email IS NOT NULL AND m.email_consent = 1 AND m.unsubscribed_at IS NULL
-            AND m.archived_at IS NULL
+            AND m.email_bounced_at IS NULL AND m.archived_at IS NULL,
+        i.reply_token
     FROM invitation i JOIN member m ON m.id = i.member_id";
 
 /// Every invitation of the workshop, facilitators first, then by name.
@@ -74,6 +76,7 @@ fn rows_where(conn: &Connection, filter: &str, value: &str) -> Result<Vec<Row>> 
             sent_summary: r.get(8)?,
             removed: r.get(9)?,
             mailable: r.get(10)?,
+            reply_token: r.get(11)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -127,6 +130,7 @@ impl<'a> Sending<'a> {
             role: row.role,
             rsvp: row.rsvp,
             invitation_id: &row.id,
+            reply_token: &row.reply_token,
         };
         let mut queued_any = false;
         for index in 0..self.workshop.sessions.len() {
@@ -225,15 +229,16 @@ pub fn invite(
             None => {
                 let id = crate::ids::invitation_id();
                 tx.prepare_cached(
-                    "INSERT INTO invitation (id, workshop_id, member_id, role, created_at,
-                         updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                    "INSERT INTO invitation (id, workshop_id, member_id, role, reply_token,
+                         created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
                 )?
                 .execute(params![
                     id,
                     workshop_id,
                     invitee.member_id,
                     invitee.role.as_str(),
+                    crate::ids::reply_token(),
                     now_text
                 ])?;
                 (id, workshop.ical_sequence)

@@ -242,7 +242,10 @@ pub fn update(tx: &Transaction, id: &str, input: &MemberInput, clock: &Clock) ->
     tx.execute(
         "UPDATE member SET name = ?2, email = ?3, email_key = ?4, phone = ?5, practice_level = ?6,
                 email_consent = ?7, consent_on = ?8, joined_on = ?9, notes = ?10,
-                name_key = ?11, search_text = ?12, updated_at = ?13
+                name_key = ?11, search_text = ?12, updated_at = ?13,
+                -- A new address has not bounced (yet).
+                email_bounced_at = CASE WHEN email IS ?3 THEN email_bounced_at END,
+                email_bounce_reason = CASE WHEN email IS ?3 THEN email_bounce_reason END
          WHERE id = ?1",
         params![
             id,

@@ -37,6 +37,7 @@ pub(super) fn read_event(
         recurrence_id: None,
         organizer: None,
         attendees: Vec::new(),
+        comment: None,
     };
     let mut uid = None;
     let mut start = None;
@@ -84,6 +85,7 @@ pub(super) fn read_event(
             }
             "ORGANIZER" => read.organizer = Some(person(property)),
             "ATTENDEE" => read.attendees.push(person(property)),
+            "COMMENT" if read.comment.is_none() => read.comment = optional_text(),
             _ => {}
         }
     }
@@ -184,7 +186,14 @@ fn person(property: &Property) -> Person {
     let name = param(property, "CN")
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty());
-    Person { name, email }
+    let partstat = param(property, "PARTSTAT")
+        .map(|p| p.trim().to_ascii_uppercase())
+        .filter(|p| !p.is_empty());
+    Person {
+        name,
+        email,
+        partstat,
+    }
 }
 
 /// RFC 5545 §3.3.6: days are calendar days in the event's zone, the rest exact time.

@@ -15,13 +15,18 @@ mod values;
 mod windows_zones;
 mod zones;
 
-pub use model::{EventTime, Person, ReadEvent, ReadStatus};
+pub use model::{EventTime, Person, ReadEvent, ReadItip, ReadStatus};
 
 use crate::{IcalError, Result};
 
 /// Reads every VEVENT of an .ics file (all its VCALENDARs), in file order. VTODO, VJOURNAL,
 /// VFREEBUSY, VALARM and unknown components are skipped; X- properties are ignored.
 pub fn read_calendar(bytes: &[u8]) -> Result<Vec<ReadEvent>> {
+    Ok(read_itip(bytes)?.events)
+}
+
+/// Reads a calendar with its METHOD (the first VCALENDAR's), as iTIP messages carry it.
+pub fn read_itip(bytes: &[u8]) -> Result<ReadItip> {
     let prepared = lines::prepare(bytes)?;
     let mut calendars = Vec::new();
     for calendar in ical::IcalParser::new(prepared.text.as_bytes()) {
@@ -29,11 +34,19 @@ pub fn read_calendar(bytes: &[u8]) -> Result<Vec<ReadEvent>> {
     }
     let events = calendars.iter().flat_map(|c| &c.events);
     let timezones = calendars.iter().flat_map(|c| &c.timezones);
+    let method = calendars
+        .iter()
+        .flat_map(|c| &c.properties)
+        .find(|p| p.name.eq_ignore_ascii_case("METHOD"))
+        .and_then(|p| p.value.as_deref())
+        .map(|m| m.trim().to_ascii_uppercase())
+        .filter(|m| !m.is_empty());
     let mut zones = zones::Zones::new(timezones.zip(&prepared.timezones));
-    events
+    let events = events
         .zip(&prepared.events)
         .map(|(event, lines)| event::read_event(event, lines, &mut zones))
-        .collect()
+        .collect::<Result<_>>()?;
+    Ok(ReadItip { method, events })
 }
 
 /// `ical`'s errors, with its line (counted in the text we gave it) mapped back to the file's.

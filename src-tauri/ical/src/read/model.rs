@@ -33,6 +33,16 @@ pub struct ReadEvent {
     pub recurrence_id: Option<EventTime>,
     pub organizer: Option<Person>,
     pub attendees: Vec<Person>,
+    /// COMMENT (an attendee's words in a reply), unescaped; the first one.
+    pub comment: Option<String>,
+}
+
+/// A calendar's METHOD (RFC 5546: REQUEST, REPLY, CANCEL …) with its events.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadItip {
+    /// Upper-cased; `None` when the calendar says none (a plain PUBLISH-like file).
+    pub method: Option<String>,
+    pub events: Vec<ReadEvent>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +58,8 @@ pub struct Person {
     pub name: Option<String>,
     /// The address without `mailto:`.
     pub email: Option<String>,
+    /// The PARTSTAT parameter, upper-cased (ACCEPTED, TENTATIVE, DECLINED …).
+    pub partstat: Option<String>,
 }
 
 /// A time as the file gives it.

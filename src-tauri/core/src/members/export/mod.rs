@@ -67,7 +67,7 @@ impl MailingListFormat {
 
 /// The consent rule of every mailing list, in SQL. Keep it the only place this is decided.
 const MAILABLE: &str = "m.email IS NOT NULL AND m.email_consent = 1
-     AND m.unsubscribed_at IS NULL AND m.archived_at IS NULL";
+     AND m.unsubscribed_at IS NULL AND m.archived_at IS NULL AND m.email_bounced_at IS NULL";
 
 /// Writes the mailing list of the members matching `filter` to `out`, ordered by name, and
 /// returns how many members were written.
