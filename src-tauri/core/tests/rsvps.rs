@@ -1,0 +1,432 @@
+//! Answers that come back by mail, against a real SQLite file: replies in the shapes Outlook,
+//! Apple Calendar, Thunderbird and Google send (tests/fixtures/replies, see its README), reply
+//! links, a spoofed reply, one to an unknown UID, delivery reports; each applied once, and the
+//! guest list they fill, for the whole series and for one date.
+
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use guildhall_core::calendar::import::import;
+use guildhall_core::invitations::{self, Audience, Rsvp};
+use guildhall_core::members::{self, MemberInput, Role};
+use guildhall_core::rsvp::{self, guest_list, ReplyOutcome, ReplyReport};
+use guildhall_core::settings::{self, MailSettings, Security};
+use guildhall_core::workshops::{self, WorkshopStatus};
+use guildhall_core::{Clock, Context};
+
+const WORKSHOPS: &str = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Guildhall tests//EN\r\n\
+BEGIN:VEVENT\r\nUID:ws1@guildhall.test\r\nDTSTAMP:20270101T000000Z\r\n\
+DTSTART;TZID=Europe/Berlin:20271110T180000\r\nDTEND;TZID=Europe/Berlin:20271110T200000\r\n\
+SUMMARY:Rust workshop\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:series1@guildhall.test\r\nDTSTAMP:20270101T000000Z\r\n\
+DTSTART;TZID=Europe/Berlin:20271103T180000\r\nDTEND;TZID=Europe/Berlin:20271103T200000\r\n\
+RRULE:FREQ=WEEKLY;COUNT=6\r\nSUMMARY:Rust evenings\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+
+struct World {
+    _dir: tempfile::TempDir,
+    ctx: Context,
+    single: String,
+    series: String,
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/replies")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = Context::open_in(dir.path(), Clock::system()).unwrap();
+    let (single, series) = ctx
+        .write(|tx| {
+            settings::save_mail(
+                tx,
+                &MailSettings {
+                    host: "127.0.0.1".into(),
+                    port: 2525,
+                    security: Security::None,
+                    user: None,
+                    from_name: "Rust Group".into(),
+                    from_address: "group@example.org".into(),
+                    reply_to: None,
+                },
+                ctx.clock.now(),
+            )?;
+            for (name, email) in [
+                ("Ada Lovelace", "ada@example.org"),
+                ("Bob Builder", "bob@example.org"),
+                ("Zoë Müller", "zoe@example.org"),
+            ] {
+                members::create(
+                    tx,
+                    &MemberInput {
+                        name: name.into(),
+                        email: Some(email.into()),
+                        email_consent: true,
+                        tags: vec!["rust".into()],
+                        roles: vec![Role::Member],
+                        ..Default::default()
+                    },
+                    &ctx.clock,
+                )?;
+            }
+            import(tx, WORKSHOPS.as_bytes(), &ctx.clock)?;
+            let id = |uid: &str| -> guildhall_core::Result<String> {
+                Ok(tx.query_row(
+                    "SELECT workshop_id FROM session WHERE ical_uid = ?1",
+                    [uid],
+                    |r| r.get(0),
+                )?)
+            };
+            let (single, series) = (id("ws1@guildhall.test")?, id("series1@guildhall.test")?);
+            for w in [&single, &series] {
+                workshops::set_status(tx, w, WorkshopStatus::Scheduled, &ctx.clock)?;
+                let everyone = Audience {
+                    everyone: true,
+                    ..Default::default()
+                };
+                invitations::invite(tx, w, &everyone, &ctx.clock)?;
+            }
+            Ok((single, series))
+        })
+        .unwrap();
+    World {
+        _dir: dir,
+        ctx,
+        single,
+        series,
+    }
+}
+
+impl World {
+    fn apply(&self, name: &str) -> ReplyReport {
+        self.apply_bytes(name, &fixture(name))
+    }
+
+    fn apply_bytes(&self, name: &str, bytes: &[u8]) -> ReplyReport {
+        let now = self.ctx.clock.now();
+        self.ctx
+            .write(|tx| rsvp::apply_file(tx, name, bytes, now))
+            .unwrap()
+    }
+
+    /// Each guest's name and answer, for the workshop or one of its dates.
+    fn answers(&self, workshop: &str, date: Option<&str>) -> Vec<(String, Rsvp)> {
+        let date = date.map(|d| d.parse().unwrap());
+        let list = self.ctx.read(|c| guest_list(c, workshop, date)).unwrap();
+        list.guests.into_iter().map(|g| (g.name, g.rsvp)).collect()
+    }
+
+    fn answer_of(&self, workshop: &str, date: Option<&str>, name: &str) -> Rsvp {
+        self.answers(workshop, date)
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .unwrap()
+            .1
+    }
+
+    fn token(&self, workshop: &str, email: &str) -> String {
+        self.ctx
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT i.reply_token FROM invitation i JOIN member m ON m.id = i.member_id
+                     WHERE i.workshop_id = ?1 AND m.email = ?2",
+                    [workshop, email],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap()
+    }
+}
+
+#[test]
+fn outlooks_decline_without_an_organizer_and_with_a_windows_zone_is_applied_with_its_comment() {
+    let w = world();
+    let report = w.apply("outlook_decline.eml");
+    assert_eq!(report.outcome, ReplyOutcome::Applied, "{report:?}");
+    assert_eq!(report.detail, "Ada Lovelace: can't come (Rust workshop)");
+    let list = w.ctx.read(|c| guest_list(c, &w.single, None)).unwrap();
+    let ada = list
+        .guests
+        .iter()
+        .find(|g| g.name == "Ada Lovelace")
+        .unwrap();
+    assert_eq!(ada.rsvp, Rsvp::Declined);
+    assert_eq!(ada.source.as_deref(), Some("calendar"));
+    assert_eq!(
+        ada.comment.as_deref(),
+        Some("Sorry, I'm travelling that week.")
+    );
+    assert!(ada.responded_at.is_some());
+    assert_eq!(
+        (
+            list.counts.declined,
+            list.counts.no_answer,
+            list.counts.going
+        ),
+        (1, 2, 0)
+    );
+}
+
+#[test]
+fn apples_quoted_printable_reply_without_a_method_parameter_is_applied() {
+    let w = world();
+    let report = w.apply("apple_accept.eml");
+    assert_eq!(report.outcome, ReplyOutcome::Applied, "{report:?}");
+    assert_eq!(w.answer_of(&w.single, None, "Bob Builder"), Rsvp::Accepted);
+}
+
+#[test]
+fn thunderbirds_reply_with_its_calendar_twice_is_one_answer() {
+    let w = world();
+    let report = w.apply("thunderbird_tentative.eml");
+    assert_eq!(report.outcome, ReplyOutcome::Applied, "{report:?}");
+    assert_eq!(report.detail, "Zoë Müller: maybe (Rust workshop)");
+    assert_eq!(w.answer_of(&w.single, None, "Zoë Müller"), Rsvp::Tentative);
+}
+
+#[test]
+fn googles_reply_answers_the_whole_series() {
+    let w = world();
+    let report = w.apply("google_accept_series.eml");
+    assert_eq!(report.outcome, ReplyOutcome::Applied, "{report:?}");
+    assert_eq!(w.answer_of(&w.series, None, "Ada Lovelace"), Rsvp::Accepted);
+    // Every date shows the series' answer.
+    for date in ["2027-11-03", "2027-11-17", "2027-12-08"] {
+        assert_eq!(
+            w.answer_of(&w.series, Some(date), "Ada Lovelace"),
+            Rsvp::Accepted,
+            "{date}"
+        );
+    }
+}
+
+#[test]
+fn one_date_of_a_series_is_answered_apart_also_in_a_windows_zone() {
+    let w = world();
+    let bob = w.apply("thunderbird_decline_one_date.eml");
+    assert_eq!(bob.outcome, ReplyOutcome::Applied, "{bob:?}");
+    assert_eq!(
+        bob.detail,
+        "Bob Builder: can't come on 17 Nov 2027 (Rust evenings)"
+    );
+    let zoe = w.apply("outlook_accept_one_date_windows_zone.eml");
+    assert_eq!(zoe.outcome, ReplyOutcome::Applied, "{zoe:?}");
+    assert_eq!(
+        zoe.detail,
+        "Zoë Müller: going on 24 Nov 2027 (Rust evenings)"
+    );
+    // The whole series is still unanswered by either; those dates are not.
+    assert_eq!(
+        w.answer_of(&w.series, None, "Bob Builder"),
+        Rsvp::NeedsAction
+    );
+    assert_eq!(
+        w.answer_of(&w.series, Some("2027-11-17"), "Bob Builder"),
+        Rsvp::Declined
+    );
+    assert_eq!(
+        w.answer_of(&w.series, Some("2027-11-10"), "Bob Builder"),
+        Rsvp::NeedsAction
+    );
+    assert_eq!(
+        w.answer_of(&w.series, Some("2027-11-24"), "Zoë Müller"),
+        Rsvp::Accepted
+    );
+    // A day the series does not meet is said plainly.
+    let err = w
+        .ctx
+        .read(|c| guest_list(c, &w.series, Some("2027-11-25".parse().unwrap())))
+        .unwrap_err();
+    assert!(err.to_string().contains("no date on 2027-11-25"), "{err}");
+}
+
+#[test]
+fn a_reply_sent_by_someone_else_is_held_until_the_organizer_confirms_it() {
+    let w = world();
+    let report = w.apply("spoofed.eml");
+    assert_eq!(report.outcome, ReplyOutcome::Held, "{report:?}");
+    assert!(report.detail.contains("mallory@evil.example"), "{report:?}");
+    assert_eq!(
+        w.answer_of(&w.single, None, "Ada Lovelace"),
+        Rsvp::NeedsAction
+    );
+    let id: String = w
+        .ctx
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM inbound_reply WHERE outcome = 'held'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let now = w.ctx.clock.now();
+    let confirmed = w.ctx.write(|tx| rsvp::confirm(tx, &id, now)).unwrap();
+    assert_eq!(confirmed.outcome, ReplyOutcome::Applied);
+    assert_eq!(w.answer_of(&w.single, None, "Ada Lovelace"), Rsvp::Declined);
+    // Once: confirming again finds nothing held.
+    assert!(w.ctx.write(|tx| rsvp::confirm(tx, &id, now)).is_err());
+}
+
+#[test]
+fn a_reply_to_an_event_that_is_not_ours_changes_nothing() {
+    let w = world();
+    let report = w.apply("unknown_uid.eml");
+    assert_eq!(report.outcome, ReplyOutcome::Unmatched, "{report:?}");
+    assert!(report.detail.contains("nothing-like-this@elsewhere.test"));
+    assert!(w
+        .answers(&w.single, None)
+        .iter()
+        .all(|(_, r)| *r == Rsvp::NeedsAction));
+}
+
+#[test]
+fn the_same_mail_read_twice_is_applied_once() {
+    let w = world();
+    assert_eq!(w.apply("apple_accept.eml").outcome, ReplyOutcome::Applied);
+    // Bob changes his mind by hand in between; reading the old mail again must not undo it.
+    let now = w.ctx.clock.now();
+    w.ctx
+        .write(|tx| {
+            let id: String = tx.query_row(
+                "SELECT i.id FROM invitation i JOIN member m ON m.id = i.member_id
+                 WHERE i.workshop_id = ?1 AND m.email = 'bob@example.org'",
+                [&w.single],
+                |r| r.get(0),
+            )?;
+            rsvp::set_answer(tx, &id, rsvp::Answer::Declined, None, None, "manual", now)
+        })
+        .unwrap();
+    let again = w.apply("apple_accept.eml");
+    assert_eq!(again.outcome, ReplyOutcome::AlreadyRead, "{again:?}");
+    assert_eq!(w.answer_of(&w.single, None, "Bob Builder"), Rsvp::Declined);
+}
+
+#[test]
+fn a_reply_link_sets_the_answer_only_with_its_own_token_from_its_own_member() {
+    let w = world();
+    let token = w.token(&w.single, "ada@example.org");
+    let going = String::from_utf8(fixture("reply_link_going.eml"))
+        .unwrap()
+        .replace("GH-TOKEN", &format!("gh-{token}"));
+    let report = w.apply_bytes("going.eml", going.as_bytes());
+    assert_eq!(report.outcome, ReplyOutcome::Applied, "{report:?}");
+    assert_eq!(w.answer_of(&w.single, None, "Ada Lovelace"), Rsvp::Accepted);
+    let list = w.ctx.read(|c| guest_list(c, &w.single, None)).unwrap();
+    let ada = list
+        .guests
+        .iter()
+        .find(|g| g.name == "Ada Lovelace")
+        .unwrap();
+    assert_eq!(ada.source.as_deref(), Some("link"));
+
+    let cant = String::from_utf8(fixture("reply_link_cant_come.eml"))
+        .unwrap()
+        .replace("GH-TOKEN", &format!("gh-{token}"));
+    assert_eq!(
+        w.apply_bytes("cant.eml", cant.as_bytes()).outcome,
+        ReplyOutcome::Applied
+    );
+    assert_eq!(w.answer_of(&w.single, None, "Ada Lovelace"), Rsvp::Declined);
+
+    // Bob's token in a mail from Ada: held, not applied to Bob.
+    let bobs = w.token(&w.single, "bob@example.org");
+    let forged = String::from_utf8(fixture("reply_link_going.eml"))
+        .unwrap()
+        .replace("GH-TOKEN", &format!("gh-{bobs}"))
+        .replace("Message-ID: <", "Message-ID: <forged-");
+    let report = w.apply_bytes("forged.eml", forged.as_bytes());
+    assert_eq!(report.outcome, ReplyOutcome::Held, "{report:?}");
+    assert_eq!(
+        w.answer_of(&w.single, None, "Bob Builder"),
+        Rsvp::NeedsAction
+    );
+
+    // A token that is not ours.
+    let made_up = String::from_utf8(fixture("reply_link_going.eml"))
+        .unwrap()
+        .replace("GH-TOKEN", "gh-aaaaaaaaaaaaaaaaaaaaaaaaaa")
+        .replace("Message-ID: <", "Message-ID: <other-");
+    let report = w.apply_bytes("made-up.eml", made_up.as_bytes());
+    assert_eq!(report.outcome, ReplyOutcome::Unmatched, "{report:?}");
+}
+
+#[test]
+fn a_delivery_failure_marks_the_address_and_no_more_mail_goes_to_it() {
+    let w = world();
+    let report = w.apply("dsn_bounce.eml");
+    assert_eq!(report.outcome, ReplyOutcome::Applied, "{report:?}");
+    assert!(report.detail.contains("bob@example.org"), "{report:?}");
+    assert!(report.detail.contains("5.1.1"), "{report:?}");
+    let list = w.ctx.read(|c| guest_list(c, &w.single, None)).unwrap();
+    let bob = list
+        .guests
+        .iter()
+        .find(|g| g.name == "Bob Builder")
+        .unwrap();
+    assert!(bob.bounced);
+    // A new workshop's invitation leaves him out, and says why.
+    let preview = w
+        .ctx
+        .read(|c| {
+            invitations::audience::preview(
+                c,
+                &w.series,
+                &Audience {
+                    everyone: true,
+                    ..Default::default()
+                },
+            )
+        })
+        .unwrap();
+    assert!(preview
+        .left_out
+        .iter()
+        .any(|l| l.reason == invitations::LeftOutReason::Bounced && l.count == 1));
+    // A delay is not a failure.
+    let delayed = w.apply("dsn_delayed.eml");
+    assert_eq!(delayed.outcome, ReplyOutcome::Ignored, "{delayed:?}");
+    let zoe = w.ctx.read(|c| guest_list(c, &w.single, None)).unwrap();
+    assert!(zoe
+        .guests
+        .iter()
+        .all(|g| g.name == "Bob Builder" || !g.bounced));
+}
+
+#[test]
+fn an_ordinary_mail_is_left_alone_and_its_sender_not_kept() {
+    let w = world();
+    let report = w.apply("not_a_reply.eml");
+    assert_eq!(report.outcome, ReplyOutcome::Ignored, "{report:?}");
+    let kept: Option<String> = w
+        .ctx
+        .read(|c| Ok(c.query_row("SELECT sender FROM inbound_reply", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(kept, None);
+}
+
+#[test]
+fn a_dropped_ics_file_is_the_organizers_own_say_so() {
+    let w = world();
+    let report = w.apply("ics/thunderbird_tentative.ics");
+    assert_eq!(report.outcome, ReplyOutcome::Applied, "{report:?}");
+    assert_eq!(w.answer_of(&w.single, None, "Zoë Müller"), Rsvp::Tentative);
+}
+
+#[test]
+fn the_guest_list_csv_has_every_guest_with_formulas_neutralised() {
+    let w = world();
+    w.apply("outlook_decline.eml");
+    let list = w.ctx.read(|c| guest_list(c, &w.single, None)).unwrap();
+    let mut out = Vec::new();
+    rsvp::guests_csv(&list, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(lines[0].starts_with("\"name\",\"email\""));
+    assert!(text.contains("\"Ada Lovelace\",\"ada@example.org\",\"attendee\",\"can't come\""));
+}
