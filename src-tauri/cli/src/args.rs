@@ -81,6 +81,22 @@ pub enum Command {
     /// The mail waiting to go and what became of what went.
     #[command(subcommand)]
     Outbox(Outbox),
+    /// The guest list of a workshop (or of one of its dates): who is going, who might, who
+    /// can't come, who has not answered, who waits for a place.
+    Guests {
+        workshop: String,
+        /// One date of the workshop (YYYY-MM-DD, in its time zone).
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, value_enum, default_value_t = GuestFormat::Text)]
+        format: GuestFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GuestFormat {
+    Text,
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]
@@ -170,6 +186,15 @@ pub enum Import {
         #[arg(long)]
         skip_bad_events: bool,
     },
+    /// Answers: calendar replies, reply-link mails and delivery reports saved as .eml files,
+    /// or bare .ics replies. Prints one line per file: what it changed, or why it did not.
+    Replies {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Apply a reply that was held because its sender is not the person it answers for
+    /// (its id, rpl_…, is printed when it is held).
+    Confirm { reply: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@
 
 mod args;
 mod mail;
+mod replies;
 mod run;
 mod show;
 

@@ -159,6 +159,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         Command::Cancel { workshop } => crate::mail::cancel(&db, &workshop),
         Command::Uninvite { workshop, member } => crate::mail::uninvite(&db, &workshop, &member),
         Command::Outbox(command) => crate::mail::outbox(&db, command),
+        Command::Import(Import::Replies { files }) => crate::replies::import_replies(&db, &files),
+        Command::Import(Import::Confirm { reply }) => crate::replies::confirm(&db, &reply),
+        Command::Guests {
+            workshop,
+            date,
+            format,
+        } => crate::replies::guests(&db, &workshop, date, format),
     }
 }
 

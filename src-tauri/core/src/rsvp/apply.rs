@@ -75,6 +75,8 @@ impl ReplyOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ReplyReport {
+    /// The logged reply (`rpl_…`; a held one is confirmed by it); `None` when read before.
+    pub id: Option<String>,
     pub outcome: ReplyOutcome,
     pub detail: String,
 }
@@ -122,6 +124,7 @@ pub fn apply(
         .optional()?;
     if let Some((outcome, detail)) = earlier {
         return Ok(ReplyReport {
+            id: None,
             outcome: ReplyOutcome::AlreadyRead,
             detail: format!(
                 "read before ({}): {detail}",
@@ -189,6 +192,7 @@ pub fn apply(
         .find(|s| s.outcome == outcome)
         .unwrap_or(&steps[0]);
     let held = first.held.clone();
+    let id = crate::ids::reply_id();
     // What is left alone is not kept beyond its fingerprint: not who sent it.
     let sender = (outcome != ReplyOutcome::Ignored)
         .then_some(parsed.sender.as_deref())
@@ -199,7 +203,7 @@ pub fn apply(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?
     .execute(params![
-        crate::ids::reply_id(),
+        id,
         parsed.fingerprint,
         origin.as_str(),
         stamp(now),
@@ -213,7 +217,11 @@ pub fn apply(
         held.as_ref().and_then(|h| h.1.clone()),
         held.as_ref().and_then(|h| h.2.clone()),
     ])?;
-    Ok(ReplyReport { outcome, detail })
+    Ok(ReplyReport {
+        id: Some(id),
+        outcome,
+        detail,
+    })
 }
 
 /// The invitation to the workshop whose session has `uid`, of the member with `email`.
@@ -591,6 +599,7 @@ pub fn confirm(tx: &Transaction, reply_id: &str, now: Timestamp) -> Result<Reply
         [reply_id],
     )?;
     Ok(ReplyReport {
+        id: Some(reply_id.to_owned()),
         outcome: ReplyOutcome::Applied,
         detail: format!("{} (confirmed by you)", answer.words()),
     })
