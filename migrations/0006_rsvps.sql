@@ -110,3 +110,48 @@ END;
 CREATE TRIGGER change_inbound_reply_delete AFTER DELETE ON inbound_reply BEGIN
     UPDATE change_counter SET version = version + 1 WHERE domain = 'invitations';
 END;
+
+-- The outbox gains two kinds of mail: 'waitlist' (the workshop is full: you wait for a place)
+-- and 'promotion' (a place came free: here is your calendar invitation). Rebuilt for its
+-- CHECK like invitation above, with its indexes and triggers.
+CREATE TABLE outbox_new (
+    id              TEXT PRIMARY KEY NOT NULL CHECK (id GLOB 'out_*'),
+    batch           TEXT NOT NULL,
+    kind            TEXT NOT NULL
+                    CHECK (kind IN ('invitation', 'update', 'cancel', 'reminder', 'test',
+                                    'waitlist', 'promotion')),
+    workshop_id     TEXT REFERENCES workshop (id) ON DELETE SET NULL,
+    member_id       TEXT REFERENCES member (id) ON DELETE CASCADE,
+    sender          TEXT NOT NULL,
+    recipient       TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    message         BLOB NOT NULL,
+    message_id      TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    status          TEXT NOT NULL DEFAULT 'queued'
+                    CHECK (status IN ('queued', 'sending', 'retry', 'sent', 'failed', 'unknown',
+                                      'cancelled')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error      TEXT,
+    server_reply    TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    sent_at         TEXT
+) STRICT;
+INSERT INTO outbox_new SELECT * FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_new RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+CREATE INDEX outbox_batch ON outbox (batch, status);
+CREATE INDEX outbox_member ON outbox (member_id);
+CREATE INDEX outbox_workshop ON outbox (workshop_id);
+CREATE TRIGGER change_outbox_insert AFTER INSERT ON outbox BEGIN
+    UPDATE change_counter SET version = version + 1 WHERE domain = 'outbox';
+END;
+CREATE TRIGGER change_outbox_update AFTER UPDATE ON outbox BEGIN
+    UPDATE change_counter SET version = version + 1 WHERE domain = 'outbox';
+END;
+CREATE TRIGGER change_outbox_delete AFTER DELETE ON outbox BEGIN
+    UPDATE change_counter SET version = version + 1 WHERE domain = 'outbox';
+END;

@@ -430,3 +430,204 @@ fn the_guest_list_csv_has_every_guest_with_formulas_neutralised() {
     assert!(lines[0].starts_with("\"name\",\"email\""));
     assert!(text.contains("\"Ada Lovelace\",\"ada@example.org\",\"attendee\",\"can't come\""));
 }
+
+mod capacity {
+    use super::*;
+    use guildhall_core::rsvp::Answer;
+    use guildhall_core::workshops::{SessionInput, WorkshopInput};
+    use jiff::tz::TimeZone;
+    use jiff::Timestamp;
+
+    /// A workshop of 10 places on 10 Nov 2027, 15 members invited; the clock is manual.
+    fn full_house() -> (tempfile::TempDir, Context, String, Vec<String>, Clock) {
+        let clock = Clock::manual(
+            "2027-10-01T09:00:00Z".parse::<Timestamp>().unwrap(),
+            TimeZone::UTC,
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context::open_in(dir.path(), clock.clone()).unwrap();
+        let (workshop, invitations) = ctx
+            .write(|tx| {
+                settings::save_mail(
+                    tx,
+                    &MailSettings {
+                        host: "127.0.0.1".into(),
+                        port: 2525,
+                        security: Security::None,
+                        user: None,
+                        from_name: "Rust Group".into(),
+                        from_address: "group@example.org".into(),
+                        reply_to: None,
+                    },
+                    ctx.clock.now(),
+                )?;
+                for i in 1..=15 {
+                    members::create(
+                        tx,
+                        &MemberInput {
+                            name: format!("Member {i:02}"),
+                            email: Some(format!("m{i:02}@example.org")),
+                            email_consent: true,
+                            roles: vec![Role::Member],
+                            ..Default::default()
+                        },
+                        &ctx.clock,
+                    )?;
+                }
+                let w = workshops::create(
+                    tx,
+                    &WorkshopInput {
+                        title: "Small room".into(),
+                        description: String::new(),
+                        status: WorkshopStatus::Scheduled,
+                        time_zone: "Europe/Berlin".into(),
+                        venue: Some("Kiezhaus".into()),
+                        online_url: None,
+                        capacity: Some(10),
+                        facilitator_ids: vec![],
+                        tags: vec![],
+                        sessions: vec![SessionInput {
+                            id: None,
+                            title: String::new(),
+                            start: "2027-11-10T18:00".into(),
+                            end: "2027-11-10T20:00".into(),
+                        }],
+                        series: None,
+                    },
+                    &ctx.clock,
+                )?;
+                let everyone = Audience {
+                    everyone: true,
+                    ..Default::default()
+                };
+                invitations::invite(tx, &w.id, &everyone, &ctx.clock)?;
+                let mut stmt = tx.prepare(
+                    "SELECT i.id FROM invitation i JOIN member m ON m.id = i.member_id
+                     WHERE i.workshop_id = ?1 ORDER BY m.name",
+                )?;
+                let ids = stmt
+                    .query_map([&w.id], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<String>>>()?;
+                Ok((w.id, ids))
+            })
+            .unwrap();
+        (dir, ctx, workshop, invitations, clock)
+    }
+
+    fn answer(ctx: &Context, clock: &Clock, invitation: &str, answer: Answer) {
+        // A minute between answers: first come, first served is by the clock.
+        clock.set(clock.now() + jiff::SignedDuration::from_mins(1));
+        ctx.write(|tx| {
+            rsvp::set_answer(tx, invitation, answer, None, None, "manual", clock.now())
+        })
+        .unwrap();
+    }
+
+    fn rsvps(ctx: &Context, workshop: &str) -> Vec<Rsvp> {
+        ctx.read(|c| guest_list(c, workshop, None))
+            .unwrap()
+            .guests
+            .into_iter()
+            .map(|g| g.rsvp)
+            .collect()
+    }
+
+    /// The kinds of mail each member got after the invitation, in order.
+    fn mails(ctx: &Context) -> Vec<(String, String)> {
+        ctx.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT recipient, kind FROM outbox WHERE kind != 'invitation'
+                 ORDER BY created_at, recipient",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_full_workshop_waitlists_and_promotes_the_first_who_waited_each_mailed_once() {
+        let (_dir, ctx, workshop, inv, clock) = full_house();
+        // Members 01-15 say "going" in order: ten places, five wait.
+        for id in &inv {
+            answer(&ctx, &clock, id, Answer::Accepted);
+        }
+        let states = rsvps(&ctx, &workshop);
+        assert_eq!(&states[..10], &[Rsvp::Accepted; 10]);
+        assert_eq!(&states[10..], &[Rsvp::Waitlisted; 5]);
+        let waited: Vec<(String, String)> = (11..=15)
+            .map(|i| (format!("m{i}@example.org"), "waitlist".to_owned()))
+            .collect();
+        assert_eq!(mails(&ctx), waited);
+        // Saying "going" again while waiting keeps the place in the queue and mails nothing.
+        answer(&ctx, &clock, &inv[14], Answer::Accepted);
+        assert_eq!(mails(&ctx).len(), 5);
+
+        // Members 02, 05 and 09 decline: 11, 12 and 13 get their places, in that order.
+        for i in [1, 4, 8] {
+            answer(&ctx, &clock, &inv[i], Answer::Declined);
+        }
+        let states = rsvps(&ctx, &workshop);
+        for (i, state) in states.iter().enumerate() {
+            let expected = match i {
+                1 | 4 | 8 => Rsvp::Declined,
+                13 | 14 => Rsvp::Waitlisted,
+                _ => Rsvp::Accepted,
+            };
+            assert_eq!(*state, expected, "member {:02}", i + 1);
+        }
+        let promoted: Vec<(String, String)> = mails(&ctx)
+            .into_iter()
+            .filter(|(_, kind)| kind == "promotion")
+            .collect();
+        assert_eq!(
+            promoted,
+            (11..=13)
+                .map(|i| (format!("m{i}@example.org"), "promotion".to_owned()))
+                .collect::<Vec<_>>()
+        );
+        // Another promotion run finds no free place, and never takes back a declined one.
+        let again = ctx
+            .write(|tx| rsvp::fill_free_places(tx, &workshop, clock.now()))
+            .unwrap();
+        assert!(again.is_empty());
+        assert_eq!(rsvps(&ctx, &workshop)[1], Rsvp::Declined);
+
+        // The organizer promotes member 15 by hand, over capacity.
+        ctx.write(|tx| rsvp::promote(tx, &inv[14], clock.now()))
+            .unwrap();
+        let list = ctx.read(|c| guest_list(c, &workshop, None)).unwrap();
+        assert_eq!((list.counts.going, list.counts.waitlisted), (11, 1));
+
+        // Once the workshop has begun, a place that frees up stays free.
+        clock.set("2027-11-10T17:30:00Z".parse().unwrap());
+        answer(&ctx, &clock, &inv[0], Answer::Declined);
+        assert_eq!(rsvps(&ctx, &workshop)[13], Rsvp::Waitlisted);
+    }
+
+    #[test]
+    fn the_waitlist_mail_has_no_calendar_and_the_promotion_an_accepted_one() {
+        let (_dir, ctx, _workshop, inv, clock) = full_house();
+        for id in &inv[..11] {
+            answer(&ctx, &clock, id, Answer::Accepted);
+        }
+        answer(&ctx, &clock, &inv[0], Answer::Declined);
+        let message = |kind: &str| -> String {
+            ctx.read(|c| {
+                Ok(c.query_row(
+                    "SELECT message FROM outbox WHERE kind = ?1",
+                    [kind],
+                    |r| r.get::<_, Vec<u8>>(0),
+                )?)
+            })
+            .map(|m| String::from_utf8(m).unwrap())
+            .unwrap()
+        };
+        let waitlist = message("waitlist");
+        assert!(waitlist.contains("Subject: Waitlist: "), "{waitlist}");
+        assert!(!waitlist.contains("text/calendar"));
+        let promotion = message("promotion");
+        assert!(promotion.contains("Subject: A place for you: "));
+        assert!(promotion.contains("text/calendar; charset=utf-8; method=REQUEST"));
+    }
+}

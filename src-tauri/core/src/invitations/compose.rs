@@ -48,6 +48,10 @@ pub enum Purpose {
     Update,
     Cancel,
     Reminder,
+    /// The workshop is full: "you are on the waitlist" (no calendar part: no place yet).
+    Waitlisted,
+    /// A place came free: the calendar invitation, accepted.
+    Promoted,
 }
 
 impl Purpose {
@@ -57,7 +61,20 @@ impl Purpose {
             Purpose::Update => MailKind::Update,
             Purpose::Cancel => MailKind::Cancel,
             Purpose::Reminder => MailKind::Reminder,
+            Purpose::Waitlisted => MailKind::Waitlist,
+            Purpose::Promoted => MailKind::Promotion,
         }
+    }
+
+    /// Whether the mail carries the calendar (text/calendar and invite.ics).
+    pub fn has_calendar(self) -> bool {
+        self != Purpose::Waitlisted
+    }
+
+    /// Whether it can happen again for the same invitation and sequence (joining the waitlist
+    /// twice, promoted twice): its idempotency key then names its action too.
+    pub fn repeats(self) -> bool {
+        matches!(self, Purpose::Waitlisted | Purpose::Promoted)
     }
 }
 
@@ -216,6 +233,8 @@ pub fn render(
         Purpose::Update => "Updated: ",
         Purpose::Cancel => "Cancelled: ",
         Purpose::Reminder => "Reminder: ",
+        Purpose::Waitlisted => "Waitlist: ",
+        Purpose::Promoted => "A place for you: ",
     };
     subject = format!("{prefix}{subject}");
     if parts > 1 {
@@ -242,6 +261,18 @@ pub fn render(
             markdown_literal(&get("when")),
             markdown_literal(&get("where"))
         )),
+        Purpose::Waitlisted => head.push(format!(
+            "**{} is full.** You are on the waitlist, first come, first served: if a place \
+             frees up, it is yours and you get a mail with the calendar invitation.",
+            markdown_literal(&workshop.title)
+        )),
+        Purpose::Promoted => head.push(format!(
+            "**A place came free for you** at {}: {}, {}. It is in the calendar invitation \
+             with this mail; if you cannot come after all, say so and it goes to the next person.",
+            markdown_literal(&workshop.title),
+            markdown_literal(&get("when")),
+            markdown_literal(&get("where"))
+        )),
         Purpose::Invitation => {}
     }
     if parts > 1 {
@@ -253,12 +284,13 @@ pub fn render(
     if to.role == InviteRole::Facilitator && purpose != Purpose::Cancel {
         head.push("You are **facilitating** this workshop.".to_owned());
     }
-    let body_md = if purpose == Purpose::Cancel {
+    let no_body = matches!(purpose, Purpose::Cancel | Purpose::Waitlisted);
+    let body_md = if no_body {
         String::new()
     } else {
         body_t.fill(&get, markdown_literal)
     };
-    let body_text = if purpose == Purpose::Cancel {
+    let body_text = if no_body {
         String::new()
     } else {
         tidy(&body_t.fill(&get, plain))
@@ -268,7 +300,7 @@ pub fn render(
         .reply_to
         .as_deref()
         .unwrap_or(&settings.from_address);
-    let links: Vec<(&str, String)> = if purpose == Purpose::Cancel {
+    let links: Vec<(&str, String)> = if no_body {
         Vec::new()
     } else {
         links::LINKS
@@ -399,41 +431,50 @@ pub fn mail(
     };
     let message_id = message_id(settings);
     let calendar_bytes = r.calendar.into_bytes();
-    let root = Part::Multipart {
-        subtype: "mixed",
-        parts: vec![
-            Part::Multipart {
-                subtype: "alternative",
-                parts: vec![
-                    Part::text("text/plain; charset=utf-8", &r.text),
-                    Part::text("text/html; charset=utf-8", &r.html),
-                    Part::bytes(
-                        &format!("text/calendar; charset=utf-8; method={method}"),
-                        Vec::new(),
-                        calendar_bytes.clone(),
-                    ),
-                ],
-            },
-            Part::bytes(
-                "application/ics; name=\"invite.ics\"",
-                vec![(
-                    "Content-Disposition".into(),
-                    "attachment; filename=\"invite.ics\"".into(),
-                )],
-                calendar_bytes,
-            ),
-            Part::bytes(
-                "image/png; name=\"check-in.png\"",
-                vec![
-                    ("Content-ID".into(), "<check-in@guildhall>".into()),
-                    (
-                        "Content-Disposition".into(),
-                        "inline; filename=\"check-in.png\"".into(),
-                    ),
-                ],
-                r.qr.png,
+    let png = Part::bytes(
+        "image/png; name=\"check-in.png\"",
+        vec![
+            ("Content-ID".into(), "<check-in@guildhall>".into()),
+            (
+                "Content-Disposition".into(),
+                "inline; filename=\"check-in.png\"".into(),
             ),
         ],
+        r.qr.png,
+    );
+    let mut alternative = vec![
+        Part::text("text/plain; charset=utf-8", &r.text),
+        Part::text("text/html; charset=utf-8", &r.html),
+    ];
+    let mut parts = Vec::new();
+    if purpose.has_calendar() {
+        alternative.push(Part::bytes(
+            &format!("text/calendar; charset=utf-8; method={method}"),
+            Vec::new(),
+            calendar_bytes.clone(),
+        ));
+        parts.push(Part::Multipart {
+            subtype: "alternative",
+            parts: alternative,
+        });
+        parts.push(Part::bytes(
+            "application/ics; name=\"invite.ics\"",
+            vec![(
+                "Content-Disposition".into(),
+                "attachment; filename=\"invite.ics\"".into(),
+            )],
+            calendar_bytes,
+        ));
+    } else {
+        parts.push(Part::Multipart {
+            subtype: "alternative",
+            parts: alternative,
+        });
+    }
+    parts.push(png);
+    let root = Part::Multipart {
+        subtype: "mixed",
+        parts,
     };
     let unsubscribe = format!(
         "<mailto:{}?subject=unsubscribe>",

@@ -23,4 +23,4 @@ pub use model::{
     Audience, AudiencePreview, Combine, Invitation, InvitationMail, InvitationOverview, InviteRole,
     Invitee, LeftOut, LeftOutReason, MailPreview, Queued, Rsvp,
 };
-pub use store::{cancel_workshop, invite, overview, remove, send_update};
+pub use store::{cancel_workshop, invite, overview, queue_one, remove, send_update};

@@ -133,8 +133,14 @@ impl<'a> Sending<'a> {
             reply_token: &row.reply_token,
         };
         let mut queued_any = false;
-        for index in 0..self.workshop.sessions.len() {
-            let mail = compose::mail(
+        // A calendar is one UID a message: one mail per session. A mail without one is one.
+        let sessions = if purpose.has_calendar() {
+            self.workshop.sessions.len()
+        } else {
+            1
+        };
+        for index in 0..sessions {
+            let mut mail = compose::mail(
                 self.workshop,
                 index,
                 &to,
@@ -144,6 +150,10 @@ impl<'a> Sending<'a> {
                 sequence,
                 self.now,
             )?;
+            if purpose.repeats() {
+                mail.idempotency_key.push(':');
+                mail.idempotency_key.push_str(&self.batch);
+            }
             if outbox::store::enqueue(tx, &self.batch, &mail, self.now)? {
                 self.mails += 1;
                 queued_any = true;
@@ -152,7 +162,7 @@ impl<'a> Sending<'a> {
         if queued_any {
             self.people += 1;
         }
-        if purpose != Purpose::Reminder {
+        if purpose != Purpose::Reminder && purpose.has_calendar() {
             tx.prepare_cached(
                 "UPDATE invitation SET sent_sequence = ?2, sent_summary = ?3, updated_at = ?4
                  WHERE id = ?1",
@@ -335,6 +345,32 @@ pub fn remove(
         workshop.ical_sequence.max(sent) + 1,
     )?;
     Ok(sending.done(Vec::new()))
+}
+
+/// Queues one mail of `purpose` (the waitlist notice, a promotion) to the person of
+/// `invitation_id`, if they may get mail; returns how many mails were queued.
+pub fn queue_one(
+    tx: &Transaction,
+    invitation_id: &str,
+    purpose: Purpose,
+    now: Timestamp,
+) -> Result<u32> {
+    let row = row(tx, invitation_id)?;
+    if row.removed || !row.mailable {
+        return Ok(0);
+    }
+    let workshop_id: String = tx.query_row(
+        "SELECT workshop_id FROM invitation WHERE id = ?1",
+        [invitation_id],
+        |r| r.get(0),
+    )?;
+    let workshop = workshops::get(tx, &workshop_id)?;
+    let mut sending = Sending::new(tx, &workshop, now)?;
+    let sequence = workshop
+        .ical_sequence
+        .max(row.sent_sequence.unwrap_or_default());
+    sending.queue(tx, &row, purpose, sequence)?;
+    Ok(sending.mails)
 }
 
 /// The workshop's invitations and whether calendars are behind.

@@ -24,6 +24,10 @@ pub enum MailKind {
     Cancel,
     Reminder,
     Test,
+    /// The workshop is full: the member waits for a place.
+    Waitlist,
+    /// A place came free: the member has it, with the calendar invitation.
+    Promotion,
 }
 
 impl MailKind {
@@ -34,6 +38,8 @@ impl MailKind {
             MailKind::Cancel => "cancel",
             MailKind::Reminder => "reminder",
             MailKind::Test => "test",
+            MailKind::Waitlist => "waitlist",
+            MailKind::Promotion => "promotion",
         }
     }
 
@@ -44,6 +50,8 @@ impl MailKind {
             MailKind::Cancel,
             MailKind::Reminder,
             MailKind::Test,
+            MailKind::Waitlist,
+            MailKind::Promotion,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
+use super::capacity;
 use super::parse::{Answer, CalendarAnswer, Incoming, Parsed};
 use crate::error::{CoreError, Result};
 use crate::members::normalize_email;
@@ -435,6 +436,7 @@ pub fn set_answer(
     source: &str,
     now: Timestamp,
 ) -> Result<()> {
+    let at = now;
     let now = stamp(now);
     if let Some(occurrence) = occurrence {
         tx.prepare_cached(
@@ -466,18 +468,29 @@ pub fn set_answer(
             return Ok(());
         }
     }
+    let (workshop_id, was): (String, String) = tx
+        .prepare_cached("SELECT workshop_id, rsvp FROM invitation WHERE id = ?1")?
+        .query_row([invitation_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if comment.is_some() {
+        tx.prepare_cached("UPDATE invitation SET rsvp_comment = ?2 WHERE id = ?1")?
+            .execute(params![invitation_id, comment])?;
+    }
+    let going_already = was == "accepted";
+    if answer == Answer::Accepted && !going_already {
+        if let capacity::Admission::Waitlisted = capacity::admit(tx, invitation_id)? {
+            return capacity::waitlist(tx, invitation_id, source, at);
+        }
+    }
     tx.prepare_cached(
         "UPDATE invitation SET rsvp = ?2, responded_at = ?3, response_source = ?4,
-             rsvp_comment = coalesce(?5, rsvp_comment), waitlisted_at = NULL, updated_at = ?3
+             waitlisted_at = NULL, updated_at = ?3
          WHERE id = ?1",
     )?
-    .execute(params![
-        invitation_id,
-        answer.as_str(),
-        now,
-        source,
-        comment
-    ])?;
+    .execute(params![invitation_id, answer.as_str(), now, source])?;
+    if going_already && answer != Answer::Accepted {
+        // A place came free.
+        capacity::fill_free_places(tx, &workshop_id, at)?;
+    }
     Ok(())
 }
 

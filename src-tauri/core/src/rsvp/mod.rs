@@ -6,10 +6,12 @@
 //! invitation and records it (once); `guests` is what the organizer sees.
 
 pub mod apply;
+pub mod capacity;
 pub mod guests;
 pub mod parse;
 
 pub use apply::{apply, confirm, set_answer, Origin, ReplyOutcome, ReplyReport};
+pub use capacity::{fill_free_places, promote};
 pub use guests::{guest_list, guests_csv, rsvp_words, Guest, GuestCounts, GuestList};
 pub use parse::{link_subject, Answer, Incoming, Parsed};
 
