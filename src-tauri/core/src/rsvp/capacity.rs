@@ -81,7 +81,7 @@ pub fn fill_free_places(
     let Some(capacity) = workshop.capacity else {
         return Ok(Vec::new());
     };
-    if !next_start(&workshop, now)?.is_some_and(|start| start > now) {
+    if next_start(&workshop, now)?.is_none_or(|start| start <= now) {
         // The date has started (or passed): the list stays as it is.
         return Ok(Vec::new());
     }
