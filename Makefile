@@ -11,10 +11,12 @@ TAURI_DRIVER := $(TOOLS)/bin/tauri-driver
 XVFB         := xvfb-run -a --server-args="-screen 0 1280x860x24"
 NPM_UI       := npm --prefix ui
 
-# What building the app needs, and what the tests need on top (Debian 12 / Ubuntu names).
+# What building the app needs, and what the tests need on top (Debian 12 / Ubuntu names);
+# dovecot-imapd is tests/servers/imap_server.py's IMAP server (its own config and port: the
+# package's service, if it runs, is not used).
 BUILD_PACKAGES := build-essential pkg-config file libwebkit2gtk-4.1-dev librsvg2-dev \
                   fonts-dejavu-core
-TEST_PACKAGES  := xvfb xauth webkit2gtk-driver tzdata gnome-keyring dbus
+TEST_PACKAGES  := xvfb xauth webkit2gtk-driver tzdata gnome-keyring dbus dovecot-imapd
 
 .PHONY: help run test app ui lint fmt-check clippy ui-check bindings bindings-check \
         test-core test-rust test-ui test-interop test-mail e2e screenshot bench bundle clean \
@@ -119,8 +121,9 @@ test-interop: python-deps interop-js-deps
 	$(VENV)/bin/pytest tests/interop -p no:cacheprovider
 
 # Invitations end to end: the CLI sends to tests/servers/smtp_server.py; what arrives is read by
-# Python's email and icalendar and by ical.js (tests/mail).
-test-mail: python-deps interop-js-deps
+# Python's email and icalendar and by ical.js (tests/mail). The IMAP tests use Dovecot
+# (tests/servers/imap_server.py; TEST_PACKAGES: dovecot-imapd).
+test-mail: test-system-deps python-deps interop-js-deps
 	cargo build -p guildhall-cli
 	$(VENV)/bin/pytest tests/mail -p no:cacheprovider
 

@@ -5,7 +5,8 @@ need first):
 
     .venv/bin/pytest tests/mail
 
-Each test gets a fresh data folder and a server of its own on a free port, stopped after it."""
+Each test gets a fresh data folder and a server of its own on a free port, stopped after it; the
+same for the IMAP server (Dovecot, tests/servers/imap_server.py) where a test asks for `imap`."""
 
 import os
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mailkit import DEBUG_BIN, READ_ITIP, ROOT, Guildhall, SmtpServer
+from mailkit import DEBUG_BIN, READ_ITIP, ROOT, Guildhall, ImapServer, SmtpServer
 
 
 @pytest.fixture(scope="session")
@@ -39,5 +40,14 @@ def gh(binary: Path, tmp_path: Path) -> Guildhall:
 def smtp(tmp_path: Path):
     """The test SMTP server, storing what it accepts in tmp_path/smtp."""
     server = SmtpServer(tmp_path / "smtp")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap(tmp_path: Path):
+    """The test IMAP server (Dovecot) with one user, organizer@example.org (`imap.user`,
+    `imap.password`); its configuration and logs in tmp_path/imap."""
+    server = ImapServer(tmp_path / "imap")
     yield server
     server.stop()

@@ -1,7 +1,7 @@
 """What the mail tests share: the `guildhall` command line on a data folder of its own, the test
-SMTP server (tests/servers/smtp_server.py) in a process of its own, calendars and member files
-written for a test, and readers for what arrives (Python's email package, Python icalendar,
-Mozilla ical.js under Node)."""
+SMTP server (tests/servers/smtp_server.py) in a process of its own, the test IMAP server
+(tests/servers/imap_server.py: Dovecot), calendars and member files written for a test, and
+readers for what arrives (Python's email package, Python icalendar, Mozilla ical.js under Node)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DEBUG_BIN = ROOT / "target" / "debug" / "guildhall"
 SERVER = ROOT / "tests" / "servers" / "smtp_server.py"
 READ_ITIP = ROOT / "tests" / "interop" / "js" / "read_itip.mjs"
+
+sys.path.insert(0, str(ROOT / "tests" / "servers"))
+from imap_server import ImapServer, Message  # noqa: E402  (the path above first)
 
 SENDER_NAME = "Rust Group"
 SENDER = "group@example.org"
