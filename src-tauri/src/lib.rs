@@ -74,6 +74,14 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         invitations::send_workshop_update,
         invitations::cancel_and_notify,
         invitations::uninvite,
+        guests::guest_list,
+        guests::set_guest_answer,
+        guests::promote_guest,
+        guests::add_guest,
+        guests::import_dropped_replies,
+        guests::held_replies,
+        guests::confirm_reply,
+        guests::export_guests,
     ])
 }
 

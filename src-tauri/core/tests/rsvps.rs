@@ -517,10 +517,8 @@ mod capacity {
     fn answer(ctx: &Context, clock: &Clock, invitation: &str, answer: Answer) {
         // A minute between answers: first come, first served is by the clock.
         clock.set(clock.now() + jiff::SignedDuration::from_mins(1));
-        ctx.write(|tx| {
-            rsvp::set_answer(tx, invitation, answer, None, None, "manual", clock.now())
-        })
-        .unwrap();
+        ctx.write(|tx| rsvp::set_answer(tx, invitation, answer, None, None, "manual", clock.now()))
+            .unwrap();
     }
 
     fn rsvps(ctx: &Context, workshop: &str) -> Vec<Rsvp> {
@@ -614,11 +612,11 @@ mod capacity {
         answer(&ctx, &clock, &inv[0], Answer::Declined);
         let message = |kind: &str| -> String {
             ctx.read(|c| {
-                Ok(c.query_row(
-                    "SELECT message FROM outbox WHERE kind = ?1",
-                    [kind],
-                    |r| r.get::<_, Vec<u8>>(0),
-                )?)
+                Ok(
+                    c.query_row("SELECT message FROM outbox WHERE kind = ?1", [kind], |r| {
+                        r.get::<_, Vec<u8>>(0)
+                    })?,
+                )
             })
             .map(|m| String::from_utf8(m).unwrap())
             .unwrap()

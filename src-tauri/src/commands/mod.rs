@@ -4,6 +4,7 @@ pub mod app;
 pub mod calendar;
 pub mod demo;
 pub mod exports;
+pub mod guests;
 pub mod imports;
 pub mod invitations;
 pub mod live;

@@ -99,9 +99,25 @@ export const commands = {
 	cancelAndNotify: (workshopId: string) => typedError<Queued, CommandError_Serialize>(__TAURI_INVOKE("cancel_and_notify", { workshopId })),
 	/**  Uninvites one person; a cancellation goes to them alone. */
 	uninvite: (workshopId: string, memberId: string) => typedError<Queued, CommandError_Serialize>(__TAURI_INVOKE("uninvite", { workshopId, memberId })),
+	guestList: (workshopId: string, date: string | null) => typedError<GuestList_Serialize, CommandError_Serialize>(__TAURI_INVOKE("guest_list", { workshopId, date })),
+	/**  The organizer sets an answer by hand (a "going" to a full workshop waits for a place). */
+	setGuestAnswer: (invitationId: string, answer: Answer) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("set_guest_answer", { invitationId, answer })),
+	/**  Gives a place by hand, also over capacity. */
+	promoteGuest: (invitationId: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("promote_guest", { invitationId })),
+	/**  Adds one member to the guest list: their invitation is queued. */
+	addGuest: (workshopId: string, memberId: string) => typedError<Queued, CommandError_Serialize>(__TAURI_INVOKE("add_guest", { workshopId, memberId })),
+	/**  Applies replies dropped onto the guest list, each file in its own transaction. */
+	importDroppedReplies: (files: DroppedFile[]) => typedError<DroppedReport_Serialize[], CommandError_Serialize>(__TAURI_INVOKE("import_dropped_replies", { files })),
+	heldReplies: (workshopId: string) => typedError<HeldReply_Serialize[], CommandError_Serialize>(__TAURI_INVOKE("held_replies", { workshopId })),
+	confirmReply: (replyId: string) => typedError<ReplyReport_Serialize, CommandError_Serialize>(__TAURI_INVOKE("confirm_reply", { replyId })),
+	/**  Asks where to save the guest list as CSV and writes it; `None` when cancelled. */
+	exportGuests: (workshopId: string, date: string | null) => typedError<string | null, CommandError_Serialize>(__TAURI_INVOKE("export_guests", { workshopId, date })),
 };
 
 /* Types */
+/**  An answer to an invitation. */
+export type Answer = "accepted" | "tentative" | "declined";
+
 export type AppInfo = AppInfo_Serialize | AppInfo_Deserialize;
 
 export type AppInfo_Deserialize = {
@@ -396,6 +412,28 @@ export type Domain =
 /**  `mail_setting`. */
 "settings";
 
+/**  A file dropped onto the window, as the webview read it. */
+export type DroppedFile = {
+	name: string,
+	bytes: number[],
+};
+
+export type DroppedReport = DroppedReport_Serialize | DroppedReport_Deserialize;
+
+export type DroppedReport_Deserialize = {
+	name: string,
+	/**  What the file did; `None` when it was not read (too big, not .eml or .ics). */
+	report?: ReplyReport_Deserialize | null,
+	problem?: string | null,
+};
+
+export type DroppedReport_Serialize = {
+	name: string,
+	/**  What the file did; `None` when it was not read (too big, not .eml or .ics). */
+	report: ReplyReport_Serialize | null,
+	problem: string | null,
+};
+
 export type ExceptionKind = 
 /**  The occurrence does not take place. */
 "skip" | 
@@ -468,6 +506,89 @@ export type Frequency = "daily" | "weekly" |
 "monthlyByWeekday" | 
 /**  On the same day of the month as the first session. */
 "monthlyByDay" | "custom";
+
+export type Guest = Guest_Serialize | Guest_Deserialize;
+
+export type GuestCounts = {
+	going: number,
+	maybe: number,
+	declined: number,
+	noAnswer: number,
+	waitlisted: number,
+};
+
+export type GuestList = GuestList_Serialize | GuestList_Deserialize;
+
+export type GuestList_Deserialize = {
+	workshopId: string,
+	title: string,
+	/**  The date shown (its start, UTC), when one date was asked for. */
+	date?: string | null,
+	capacity?: number | null,
+	counts: GuestCounts,
+	/**  Facilitators first, then by name; the uninvited are left out. */
+	guests: Guest_Deserialize[],
+};
+
+export type GuestList_Serialize = {
+	workshopId: string,
+	title: string,
+	/**  The date shown (its start, UTC), when one date was asked for. */
+	date: string | null,
+	capacity: number | null,
+	counts: GuestCounts,
+	/**  Facilitators first, then by name; the uninvited are left out. */
+	guests: Guest_Serialize[],
+};
+
+export type Guest_Deserialize = {
+	invitationId: string,
+	memberId: string,
+	name: string,
+	email?: string | null,
+	role: InviteRole,
+	rsvp: Rsvp,
+	/**  When and how the answer came (`manual`, `calendar`, `link`, `door`); `None` before any. */
+	respondedAt?: string | null,
+	source?: string | null,
+	comment?: string | null,
+	/**  Mail to them bounced (the invitation's, or any to their address). */
+	bounced: boolean,
+};
+
+export type Guest_Serialize = {
+	invitationId: string,
+	memberId: string,
+	name: string,
+	email: string | null,
+	role: InviteRole,
+	rsvp: Rsvp,
+	/**  When and how the answer came (`manual`, `calendar`, `link`, `door`); `None` before any. */
+	respondedAt: string | null,
+	source: string | null,
+	comment: string | null,
+	/**  Mail to them bounced (the invitation's, or any to their address). */
+	bounced: boolean,
+};
+
+/**  A reply held because its sender is not the person it answers for. */
+export type HeldReply = HeldReply_Serialize | HeldReply_Deserialize;
+
+/**  A reply held because its sender is not the person it answers for. */
+export type HeldReply_Deserialize = {
+	id: string,
+	receivedAt: string,
+	sender?: string | null,
+	detail: string,
+};
+
+/**  A reply held because its sender is not the person it answers for. */
+export type HeldReply_Serialize = {
+	id: string,
+	receivedAt: string,
+	sender: string | null,
+	detail: string,
+};
 
 /**  Where a file came from, recognised by its column names. */
 export type ImportFormat = 
@@ -724,7 +845,9 @@ export type LeftOut = {
 };
 
 /**  Why a member the audience names is not invited. */
-export type LeftOutReason = "noEmail" | "noConsent" | "unsubscribed" | "archived" | "alreadyInvited";
+export type LeftOutReason = "noEmail" | "noConsent" | "unsubscribed" | 
+/**  Mail to the address bounced; the organizer fixes it first. */
+"bounced" | "archived" | "alreadyInvited";
 
 /**  An email of the file that looks like an existing member's without being it. */
 export type LookAlike = {
@@ -735,7 +858,11 @@ export type LookAlike = {
 };
 
 /**  What a mail is for. */
-export type MailKind = "invitation" | "update" | "cancel" | "reminder" | "test";
+export type MailKind = "invitation" | "update" | "cancel" | "reminder" | "test" | 
+/**  The workshop is full: the member waits for a place. */
+"waitlist" | 
+/**  A place came free: the member has it, with the calendar invitation. */
+"promotion";
 
 /**  One rendered mail for the preview. */
 export type MailPreview = {
@@ -1193,6 +1320,38 @@ export type RejectedRow = {
 	/**  1-based line of the file where the row starts. */
 	line: number,
 	reason: string,
+};
+
+/**  What became of a reply. */
+export type ReplyOutcome = 
+/**  The answer (or the bounce) is recorded. */
+"applied" | 
+/**  It speaks for someone other than its sender: the organizer confirms it first. */
+"held" | 
+/**  No invitation of ours matches it. */
+"unmatched" | 
+/**  Not a reply: left alone. */
+"ignored" | 
+/**  This very mail was read before; nothing changed. */
+"alreadyRead";
+
+/**  One line on what a reply did, or why it did nothing. */
+export type ReplyReport = ReplyReport_Serialize | ReplyReport_Deserialize;
+
+/**  One line on what a reply did, or why it did nothing. */
+export type ReplyReport_Deserialize = {
+	/**  The logged reply (`rpl_…`; a held one is confirmed by it); `None` when read before. */
+	id?: string | null,
+	outcome: ReplyOutcome,
+	detail: string,
+};
+
+/**  One line on what a reply did, or why it did nothing. */
+export type ReplyReport_Serialize = {
+	/**  The logged reply (`rpl_…`; a held one is confirmed by it); `None` when read before. */
+	id: string | null,
+	outcome: ReplyOutcome,
+	detail: string,
 };
 
 export type Role = "organizer" | "facilitator" | "volunteer" | "member";

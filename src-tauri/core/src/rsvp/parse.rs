@@ -9,7 +9,8 @@ use mailparse::{MailHeaderMap, ParsedMail};
 use sha2::{Digest, Sha256};
 
 /// An answer to an invitation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
 pub enum Answer {
     Accepted,
     Tentative,
