@@ -155,3 +155,29 @@ END;
 CREATE TRIGGER change_outbox_delete AFTER DELETE ON outbox BEGIN
     UPDATE change_counter SET version = version + 1 WHERE domain = 'outbox';
 END;
+
+-- Where answers are read: the organizer's IMAP inbox (the password lives in the keychain).
+-- uid_validity/last_uid: how far Guildhall has read this folder (RFC 3501 UIDs), so each check
+-- reads only what is new and mail it leaves alone is not read again.
+CREATE TABLE inbox_setting (
+    id           INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+    host         TEXT NOT NULL CHECK (length(host) BETWEEN 1 AND 253),
+    port         INTEGER NOT NULL CHECK (port BETWEEN 1 AND 65535),
+    security     TEXT NOT NULL CHECK (security IN ('none', 'starttls', 'tls')),
+    user         TEXT NOT NULL CHECK (length(user) BETWEEN 1 AND 320),
+    folder       TEXT NOT NULL DEFAULT 'INBOX' CHECK (length(folder) BETWEEN 1 AND 200),
+    uid_validity INTEGER,
+    last_uid     INTEGER,
+    checked_at   TEXT,
+    last_error   TEXT,
+    updated_at   TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER change_inbox_setting_insert AFTER INSERT ON inbox_setting BEGIN
+    UPDATE change_counter SET version = version + 1 WHERE domain = 'settings';
+END;
+CREATE TRIGGER change_inbox_setting_update AFTER UPDATE ON inbox_setting BEGIN
+    UPDATE change_counter SET version = version + 1 WHERE domain = 'settings';
+END;
+CREATE TRIGGER change_inbox_setting_delete AFTER DELETE ON inbox_setting BEGIN
+    UPDATE change_counter SET version = version + 1 WHERE domain = 'settings';
+END;

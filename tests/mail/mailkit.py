@@ -10,6 +10,7 @@ import csv
 import email
 import email.policy
 import json
+import os
 import re
 import select
 import socket
@@ -231,9 +232,13 @@ class Guildhall:
     def command(self, *args: str) -> list[str]:
         return [str(self.binary), "--data-dir", str(self.data), *args]
 
-    def run(self, *args: str, input: str | None = None, expect: int | None = 0) -> Result:
-        """Runs a command; `expect` is the exit code it must end with (None: any)."""
-        done = subprocess.run(self.command(*args), input=input, capture_output=True, text=True, cwd=ROOT)
+    def run(self, *args: str, input: str | None = None, expect: int | None = 0, env: dict | None = None) -> Result:
+        """Runs a command; `expect` is the exit code it must end with (None: any); `env` adds
+        environment variables."""
+        environment = {**os.environ, **env} if env else None
+        done = subprocess.run(
+            self.command(*args), input=input, capture_output=True, text=True, cwd=ROOT, env=environment
+        )
         result = Result(list(args), done.returncode, done.stdout, done.stderr)
         if expect is not None:
             assert result.code == expect, str(result)

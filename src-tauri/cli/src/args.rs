@@ -81,6 +81,9 @@ pub enum Command {
     /// The mail waiting to go and what became of what went.
     #[command(subcommand)]
     Outbox(Outbox),
+    /// The IMAP inbox answers come back to.
+    #[command(subcommand)]
+    Inbox(Inbox),
     /// The guest list of a workshop (or of one of its dates): who is going, who might, who
     /// can't come, who has not answered, who waits for a place.
     Guests {
@@ -123,6 +126,29 @@ pub enum Settings {
     },
     /// Send a test mail to the sender's own address and print what the server said.
     TestMail,
+    /// Save the IMAP inbox answers come back to. The password is read from standard input
+    /// with --password-stdin and saved in the OS keychain (or set GUILDHALL_IMAP_PASSWORD).
+    Imap {
+        #[arg(long)]
+        host: String,
+        #[arg(long)]
+        port: u16,
+        #[arg(long, value_enum)]
+        security: SecurityArg,
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "INBOX")]
+        folder: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Inbox {
+    /// Read the inbox once: apply the answers that arrived since the last check, mark them,
+    /// and print what was read. Exit 1 when the inbox could not be read.
+    Check,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -107,6 +107,28 @@ pub fn settings(ctx: &Context, command: Settings) -> Result<ExitCode, CoreError>
                 }
             }
         }
+        Settings::Imap {
+            host,
+            port,
+            security,
+            user,
+            folder,
+            password_stdin,
+        } => crate::replies::save_imap(
+            ctx,
+            guildhall_core::inbox::InboxSettings {
+                host,
+                port,
+                security: match security {
+                    SecurityArg::None => Security::None,
+                    SecurityArg::Starttls => Security::StartTls,
+                    SecurityArg::Tls => Security::Tls,
+                },
+                user,
+                folder,
+            },
+            password_stdin,
+        ),
     }
 }
 

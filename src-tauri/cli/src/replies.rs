@@ -1,10 +1,13 @@
 //! The answers: replies read from files (`import replies`) and the guest list (`guests`).
 
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use guildhall_core::inbox::{self, InboxSettings};
 use guildhall_core::rsvp::{self, ReplyOutcome};
 use guildhall_core::{Context, CoreError};
+use guildhall_mail::{imap_account, Mailers};
 
 use crate::args::GuestFormat;
 use crate::show::printable;
@@ -41,6 +44,62 @@ pub fn import_replies(ctx: &Context, files: &[PathBuf]) -> Result<ExitCode, Core
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Saves the inbox settings (and the password in the keychain when given on stdin).
+pub fn save_imap(
+    ctx: &Context,
+    settings: InboxSettings,
+    password_stdin: bool,
+) -> Result<ExitCode, CoreError> {
+    let saved = ctx.write(|tx| inbox::save(tx, &settings, ctx.clock.now()))?;
+    if password_stdin {
+        let mut password = String::new();
+        std::io::stdin()
+            .read_to_string(&mut password)
+            .map_err(|source| CoreError::Io {
+                context: "could not read the password from standard input".into(),
+                source,
+            })?;
+        let password = password.trim_end_matches(['\r', '\n']);
+        Mailers::new()
+            .keychain()
+            .set(&imap_account(&saved), password)
+            .map_err(|e| CoreError::invalid("password", e.to_string()))?;
+        eprintln!("guildhall: the password is in the keychain");
+    }
+    println!(
+        "answers are read from {} at {}:{} ({}) as {}",
+        printable(&saved.folder),
+        saved.host,
+        saved.port,
+        saved.security.as_str(),
+        printable(&saved.user)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the inbox once and prints what it did.
+pub fn check_inbox(ctx: &Context) -> Result<ExitCode, CoreError> {
+    let settings = ctx.read(|c| inbox::settings(c))?.ok_or_else(|| {
+        CoreError::invalid(
+            "inbox",
+            "Set up the inbox first: guildhall settings imap --host H --port P --security tls --user U",
+        )
+    })?;
+    let password = Mailers::new()
+        .inbox_password(&settings)
+        .map_err(|why| CoreError::invalid("password", why))?;
+    let report = guildhall_mail::imap::check(ctx, &settings, &password);
+    println!(
+        "read {}: applied {}, held {}, unmatched {}, left alone {}",
+        report.read, report.applied, report.held, report.unmatched, report.ignored
+    );
+    if let Some(problem) = &report.problem {
+        eprintln!("guildhall: {}", printable(problem));
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Applies a held reply the organizer confirms.

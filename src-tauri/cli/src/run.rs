@@ -159,6 +159,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, CoreError> {
         Command::Cancel { workshop } => crate::mail::cancel(&db, &workshop),
         Command::Uninvite { workshop, member } => crate::mail::uninvite(&db, &workshop, &member),
         Command::Outbox(command) => crate::mail::outbox(&db, command),
+        Command::Inbox(crate::args::Inbox::Check) => crate::replies::check_inbox(&db),
         Command::Import(Import::Replies { files }) => crate::replies::import_replies(&db, &files),
         Command::Import(Import::Confirm { reply }) => crate::replies::confirm(&db, &reply),
         Command::Guests {

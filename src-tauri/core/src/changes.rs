@@ -284,6 +284,7 @@ mod tests {
         let mut expected = Vec::new();
         for table in [
             "inbound_reply",
+            "inbox_setting",
             "invitation",
             "invitation_date",
             "invitation_mail",

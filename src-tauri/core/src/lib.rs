@@ -23,6 +23,7 @@ pub mod demo;
 pub mod error;
 pub mod files;
 pub mod ids;
+pub mod inbox;
 pub mod invitations;
 pub mod members;
 pub mod mime;

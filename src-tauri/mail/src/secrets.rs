@@ -112,6 +112,13 @@ pub fn smtp_account(settings: &MailSettings) -> String {
     }
 }
 
+/// The keychain account the IMAP password of `settings` is saved under, e.g.
+/// `imap:organizer@example.org@imap.example.org:993`.
+pub fn imap_account(settings: &guildhall_core::inbox::InboxSettings) -> String {
+    let host = settings.host.trim().to_ascii_lowercase();
+    format!("imap:{}@{host}:{}", settings.user, settings.port)
+}
+
 /// A keyring error in words an organizer understands. Never includes a secret: keyring's
 /// errors carry none except `BadEncoding`/`BadDataFormat`, whose bytes are left out here.
 fn describe(e: &KeyringError) -> KeychainError {

@@ -13,6 +13,8 @@ use crate::smtp::SmtpMailer;
 
 /// The environment variable a script sets the SMTP password in.
 pub const PASSWORD_VARIABLE: &str = "GUILDHALL_SMTP_PASSWORD";
+/// The environment variable a script sets the IMAP password in.
+pub const IMAP_PASSWORD_VARIABLE: &str = "GUILDHALL_IMAP_PASSWORD";
 
 /// Makes the SMTP mailer for the saved settings, with the password found as above.
 #[derive(Debug, Default)]
@@ -77,6 +79,30 @@ impl Mailers {
                 ),
             }),
             Err(KeychainError::Failed(why)) => Err(DeliveryError::Setup { message: why }),
+        }
+    }
+}
+
+impl Mailers {
+    /// The inbox password: `GUILDHALL_IMAP_PASSWORD`, else the keychain; or why there is none,
+    /// in words.
+    pub fn inbox_password(
+        &self,
+        settings: &guildhall_core::inbox::InboxSettings,
+    ) -> Result<String, String> {
+        if let Ok(password) = std::env::var(IMAP_PASSWORD_VARIABLE) {
+            return Ok(password);
+        }
+        let account = crate::secrets::imap_account(settings);
+        match self.keychain.get(&account) {
+            Ok(Some(password)) => Ok(password),
+            Ok(None) => Err(format!(
+                "No password is saved for {account}. Enter it in Settings → Inbox (or set \
+                 {IMAP_PASSWORD_VARIABLE} for the command line)."
+            )),
+            Err(KeychainError::Unavailable(why)) | Err(KeychainError::Failed(why)) => Err(format!(
+                "{why} (For the command line, set {IMAP_PASSWORD_VARIABLE}.)"
+            )),
         }
     }
 }
