@@ -81,7 +81,7 @@ pub fn save_imap(
 
 /// Reads the inbox once and prints what it did.
 pub fn check_inbox(ctx: &Context) -> Result<ExitCode, CoreError> {
-    let settings = ctx.read(|c| inbox::settings(c))?.ok_or_else(|| {
+    let settings = ctx.read(inbox::settings)?.ok_or_else(|| {
         CoreError::invalid(
             "inbox",
             "Set up the inbox first: guildhall settings imap --host H --port P --security tls --user U",

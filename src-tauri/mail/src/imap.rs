@@ -239,7 +239,7 @@ async fn read<S: AsyncRead + AsyncWrite + Unpin + Debug + Send>(
             matches!(f, async_imap::types::Flag::Custom(k) if k.eq_ignore_ascii_case(APPLIED_KEYWORD))
         });
     let known = ctx
-        .read(|c| inbox::cursor(c))
+        .read(inbox::cursor)
         .map_err(|e| problem("Could not read where the last check stopped", e))?
         .filter(|c| c.uid_validity == uid_validity);
     let query = match known {
