@@ -3,6 +3,7 @@
 pub mod commands;
 pub mod error;
 pub mod files;
+pub mod inbox;
 pub mod logging;
 pub mod services;
 pub mod state;
@@ -82,6 +83,9 @@ pub fn specta_builder<R: Runtime>() -> tauri_specta::Builder<R> {
         guests::held_replies,
         guests::confirm_reply,
         guests::export_guests,
+        commands::inbox::inbox_setup,
+        commands::inbox::save_inbox_setup,
+        commands::inbox::check_inbox_now,
     ])
 }
 

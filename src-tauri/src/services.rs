@@ -13,6 +13,8 @@ use guildhall_core::services::outbox::OutboxSender;
 use guildhall_core::services::Services;
 use guildhall_core::Context;
 use guildhall_mail::Mailers;
+
+use crate::inbox::InboxChecker;
 use serde::Serialize;
 use tauri::ipc::Channel;
 
@@ -78,6 +80,7 @@ pub struct AppServices {
     services: Services,
     imports: MemberImports,
     sender: OutboxSender,
+    inbox: InboxChecker,
     mailers: Arc<Mailers>,
     live: Arc<LiveWindows>,
 }
@@ -90,6 +93,14 @@ impl AppServices {
         let mailers = Arc::new(Mailers::new());
         let (sender, outbox_service) = OutboxSender::start(ctx, Arc::clone(&mailers) as _)?;
         services.add(outbox_service);
+        let (inbox, inbox_service) =
+            InboxChecker::start(ctx, Arc::clone(&mailers)).map_err(|source| {
+                guildhall_core::CoreError::Io {
+                    context: "Could not start the inbox service".into(),
+                    source,
+                }
+            })?;
+        services.add(inbox_service);
         let live = Arc::new(LiveWindows::default());
         let watcher = changes::watch(&ctx.db, POLL_EVERY, {
             let live = Arc::clone(&live);
@@ -107,9 +118,14 @@ impl AppServices {
             services,
             imports,
             sender,
+            inbox,
             mailers,
             live,
         })
+    }
+
+    pub fn inbox(&self) -> &InboxChecker {
+        &self.inbox
     }
 
     pub fn sender(&self) -> &OutboxSender {
@@ -159,7 +175,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ctx = Context::open_in(dir.path(), Clock::system()).unwrap();
         let services = AppServices::start(&ctx).unwrap();
-        assert_eq!(services.running().len(), 3);
+        assert_eq!(
+            services.running(),
+            ["imports", "outbox", "inbox", "changes"]
+        );
         let (sender, told) = mpsc::channel();
         services.live().subscribe(
             "main".into(),

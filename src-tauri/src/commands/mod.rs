@@ -6,6 +6,7 @@ pub mod demo;
 pub mod exports;
 pub mod guests;
 pub mod imports;
+pub mod inbox;
 pub mod invitations;
 pub mod live;
 pub mod mail;

@@ -112,6 +112,11 @@ export const commands = {
 	confirmReply: (replyId: string) => typedError<ReplyReport_Serialize, CommandError_Serialize>(__TAURI_INVOKE("confirm_reply", { replyId })),
 	/**  Asks where to save the guest list as CSV and writes it; `None` when cancelled. */
 	exportGuests: (workshopId: string, date: string | null) => typedError<string | null, CommandError_Serialize>(__TAURI_INVOKE("export_guests", { workshopId, date })),
+	inboxSetup: () => typedError<InboxSetup_Serialize, CommandError_Serialize>(__TAURI_INVOKE("inbox_setup")),
+	/**  Saves the inbox (and its password in the keychain, when given), then checks it. */
+	saveInboxSetup: (settings: InboxSettings, password: string | null) => typedError<InboxSettings, CommandError_Serialize>(__TAURI_INVOKE("save_inbox_setup", { settings, password })),
+	/**  Reads the inbox now and says what it did; `None` when no inbox is set up. */
+	checkInboxNow: () => typedError<InboxReport_Serialize | null, CommandError_Serialize>(__TAURI_INVOKE("check_inbox_now")),
 };
 
 /* Types */
@@ -731,6 +736,66 @@ export type ImportReport = {
 	/**  The encoding the file was read in, and whether it was a guess (see `ImportPreview`). */
 	encoding: string,
 	encodingGuessed: boolean,
+};
+
+/**  What one check did, in counts. */
+export type InboxReport = InboxReport_Serialize | InboxReport_Deserialize;
+
+/**  What one check did, in counts. */
+export type InboxReport_Deserialize = {
+	/**  Messages read this time. */
+	read: number,
+	applied: number,
+	held: number,
+	unmatched: number,
+	/**  Not replies: left alone. */
+	ignored: number,
+	/**  Why the check could not finish, in words. */
+	problem?: string | null,
+};
+
+/**  What one check did, in counts. */
+export type InboxReport_Serialize = {
+	/**  Messages read this time. */
+	read: number,
+	applied: number,
+	held: number,
+	unmatched: number,
+	/**  Not replies: left alone. */
+	ignored: number,
+	/**  Why the check could not finish, in words. */
+	problem: string | null,
+};
+
+export type InboxSettings = {
+	host: string,
+	port: number,
+	security: Security,
+	user: string,
+	/**  The folder answers arrive in ("INBOX"). */
+	folder: string,
+};
+
+export type InboxSetup = InboxSetup_Serialize | InboxSetup_Deserialize;
+
+export type InboxSetup_Deserialize = {
+	settings?: InboxSettings | null,
+	/**  Whether a password can be found (keychain or GUILDHALL_IMAP_PASSWORD); else why not. */
+	passwordProblem?: string | null,
+	checkedAt?: string | null,
+	lastError?: string | null,
+	/**  What the latest check in this run did. */
+	last?: InboxReport_Deserialize | null,
+};
+
+export type InboxSetup_Serialize = {
+	settings: InboxSettings | null,
+	/**  Whether a password can be found (keychain or GUILDHALL_IMAP_PASSWORD); else why not. */
+	passwordProblem: string | null,
+	checkedAt: string | null,
+	lastError: string | null,
+	/**  What the latest check in this run did. */
+	last: InboxReport_Serialize | null,
 };
 
 /**  One person's invitation, as the workshop's list shows it. */
