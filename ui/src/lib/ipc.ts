@@ -35,7 +35,20 @@ export type InvitationOverview = b.InvitationOverview_Serialize;
 export type OutboxView = b.OutboxView_Serialize;
 export type MailSummary = b.MailSummary_Serialize;
 export type MailSelection = b.MailSelection;
+export type InboxSetup = b.InboxSetup_Serialize;
+export type InboxSettings = b.InboxSettings;
+export type InboxReport = b.InboxReport_Serialize;
+export type GuestList = b.GuestList_Serialize;
+export type Guest = b.Guest_Serialize;
+export type DroppedReport = b.DroppedReport_Serialize;
+export type HeldReply = b.HeldReply_Serialize;
+export type ReplyReport = b.ReplyReport_Serialize;
 export type {
+  Answer,
+  DroppedFile,
+  GuestCounts,
+  InviteRole,
+  ReplyOutcome,
   AudienceSummary,
   KeepPassword,
   LeftOut,
@@ -192,4 +205,23 @@ export const api = {
   sendWorkshopUpdate: (workshopId: string) => call(commands.sendWorkshopUpdate(workshopId)),
   cancelAndNotify: (workshopId: string) => call(commands.cancelAndNotify(workshopId)),
   uninvite: (workshopId: string, memberId: string) => call(commands.uninvite(workshopId, memberId)),
+  /** Where answers come back: the IMAP inbox, its password's state, the latest check. */
+  inboxSetup: () => call(commands.inboxSetup()),
+  saveInboxSetup: (settings: InboxSettings, password: string | null) =>
+    call(commands.saveInboxSetup(settings, password)),
+  /** Reads the inbox now; `null` when none is set up. */
+  checkInboxNow: () => call(commands.checkInboxNow()),
+  /** The guest list of a workshop, or of one of its dates (`YYYY-MM-DD` in its zone). */
+  guestList: (workshopId: string, date: string | null) =>
+    call(commands.guestList(workshopId, date)),
+  setGuestAnswer: (invitationId: string, answer: b.Answer) =>
+    call(commands.setGuestAnswer(invitationId, answer)),
+  promoteGuest: (invitationId: string) => call(commands.promoteGuest(invitationId)),
+  addGuest: (workshopId: string, memberId: string) => call(commands.addGuest(workshopId, memberId)),
+  importDroppedReplies: (files: b.DroppedFile[]) => call(commands.importDroppedReplies(files)),
+  heldReplies: (workshopId: string) => call(commands.heldReplies(workshopId)),
+  confirmReply: (replyId: string) => call(commands.confirmReply(replyId)),
+  /** Asks where to save the guest list as CSV; the path written, or null when cancelled. */
+  exportGuests: (workshopId: string, date: string | null) =>
+    call(commands.exportGuests(workshopId, date)),
 };
