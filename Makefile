@@ -137,11 +137,12 @@ screenshot: test-system-deps python-deps driver-deps app
 	$(XVFB) $(VENV)/bin/python tests/e2e/screenshot.py docs/members.png --members
 
 # Speed, measured against baselines run in the same session; prints ratios, asserts nothing.
-bench: system-deps python-deps interop-js-deps node-deps
+bench: test-system-deps python-deps interop-js-deps node-deps
 	@scripts/ensure-packages.sh sqlite3
 	cargo build --release -p guildhall-cli
 	$(VENV)/bin/python benches/import_bench.py target/release/guildhall 100000
 	$(VENV)/bin/python tests/mail/bench_send.py target/release/guildhall 1000
+	$(VENV)/bin/python tests/mail/bench_inbox.py target/release/guildhall 10000
 	cargo bench -p guildhall-core --bench search
 	cargo bench -p guildhall-core --bench change_feed
 	cargo bench -p guildhall-core --bench calendar_upcoming
