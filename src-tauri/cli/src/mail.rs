@@ -21,6 +21,25 @@ fn setup_error(e: DeliveryError) -> CoreError {
     CoreError::invalid("mailSettings", e.message().to_owned())
 }
 
+/// Reads a password from standard input (one line; its line end dropped) and saves it in the
+/// keychain under `account`.
+pub fn keep_password_from_stdin(account: &str) -> Result<(), CoreError> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .map_err(|source| CoreError::Io {
+            context: "could not read the password from standard input".into(),
+            source,
+        })?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    Mailers::new()
+        .keychain()
+        .set(account, password)
+        .map_err(|e| CoreError::invalid("password", e.to_string()))?;
+    eprintln!("guildhall: the password is in the keychain");
+    Ok(())
+}
+
 /// `Name <address>` or `address`.
 fn parse_from(from: &str) -> (String, String) {
     match from.rsplit_once('<') {
@@ -59,19 +78,7 @@ pub fn settings(ctx: &Context, command: Settings) -> Result<ExitCode, CoreError>
             };
             let saved = ctx.write(|tx| settings::save_mail(tx, &input, ctx.clock.now()))?;
             if password_stdin {
-                let mut password = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut password)
-                    .map_err(|source| CoreError::Io {
-                        context: "could not read the password from standard input".into(),
-                        source,
-                    })?;
-                let password = password.trim_end_matches(['\r', '\n']);
-                Mailers::new()
-                    .keychain()
-                    .set(&smtp_account(&saved), password)
-                    .map_err(|e| CoreError::invalid("password", e.to_string()))?;
-                eprintln!("guildhall: the password is in the keychain");
+                keep_password_from_stdin(&smtp_account(&saved))?;
             }
             println!(
                 "mail leaves through {}:{} ({}) from {}",

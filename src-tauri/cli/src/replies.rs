@@ -1,6 +1,5 @@
 //! The answers: replies read from files (`import replies`) and the guest list (`guests`).
 
-use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -54,19 +53,7 @@ pub fn save_imap(
 ) -> Result<ExitCode, CoreError> {
     let saved = ctx.write(|tx| inbox::save(tx, &settings, ctx.clock.now()))?;
     if password_stdin {
-        let mut password = String::new();
-        std::io::stdin()
-            .read_to_string(&mut password)
-            .map_err(|source| CoreError::Io {
-                context: "could not read the password from standard input".into(),
-                source,
-            })?;
-        let password = password.trim_end_matches(['\r', '\n']);
-        Mailers::new()
-            .keychain()
-            .set(&imap_account(&saved), password)
-            .map_err(|e| CoreError::invalid("password", e.to_string()))?;
-        eprintln!("guildhall: the password is in the keychain");
+        crate::mail::keep_password_from_stdin(&imap_account(&saved))?;
     }
     println!(
         "answers are read from {} at {}:{} ({}) as {}",

@@ -23,6 +23,24 @@ BEGIN:VEVENT\r\nUID:series1@guildhall.test\r\nDTSTAMP:20270101T000000Z\r\n\
 DTSTART;TZID=Europe/Berlin:20271103T180000\r\nDTEND;TZID=Europe/Berlin:20271103T200000\r\n\
 RRULE:FREQ=WEEKLY;COUNT=6\r\nSUMMARY:Rust evenings\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
 
+/// Mail leaves through a server on this machine (nothing is sent in these tests).
+fn use_test_server(tx: &rusqlite::Transaction, ctx: &Context) -> guildhall_core::Result<()> {
+    settings::save_mail(
+        tx,
+        &MailSettings {
+            host: "127.0.0.1".into(),
+            port: 2525,
+            security: Security::None,
+            user: None,
+            from_name: "Rust Group".into(),
+            from_address: "group@example.org".into(),
+            reply_to: None,
+        },
+        ctx.clock.now(),
+    )?;
+    Ok(())
+}
+
 struct World {
     _dir: tempfile::TempDir,
     ctx: Context,
@@ -42,19 +60,7 @@ fn world() -> World {
     let ctx = Context::open_in(dir.path(), Clock::system()).unwrap();
     let (single, series) = ctx
         .write(|tx| {
-            settings::save_mail(
-                tx,
-                &MailSettings {
-                    host: "127.0.0.1".into(),
-                    port: 2525,
-                    security: Security::None,
-                    user: None,
-                    from_name: "Rust Group".into(),
-                    from_address: "group@example.org".into(),
-                    reply_to: None,
-                },
-                ctx.clock.now(),
-            )?;
+            use_test_server(tx, &ctx)?;
             for (name, email) in [
                 ("Ada Lovelace", "ada@example.org"),
                 ("Bob Builder", "bob@example.org"),
@@ -448,19 +454,7 @@ mod capacity {
         let ctx = Context::open_in(dir.path(), clock.clone()).unwrap();
         let (workshop, invitations) = ctx
             .write(|tx| {
-                settings::save_mail(
-                    tx,
-                    &MailSettings {
-                        host: "127.0.0.1".into(),
-                        port: 2525,
-                        security: Security::None,
-                        user: None,
-                        from_name: "Rust Group".into(),
-                        from_address: "group@example.org".into(),
-                        reply_to: None,
-                    },
-                    ctx.clock.now(),
-                )?;
+                use_test_server(tx, &ctx)?;
                 for i in 1..=15 {
                     members::create(
                         tx,
