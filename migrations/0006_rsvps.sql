@@ -39,6 +39,8 @@ INSERT INTO invitation_new (id, workshop_id, member_id, role, rsvp, responded_at
 DROP TABLE invitation;
 ALTER TABLE invitation_new RENAME TO invitation;
 CREATE INDEX invitation_member ON invitation (member_id);
+-- Who is going (capacity counts it on every "going") and who waits, in order.
+CREATE INDEX invitation_rsvp ON invitation (workshop_id, rsvp);
 CREATE INDEX invitation_waitlist ON invitation (workshop_id, waitlisted_at)
     WHERE rsvp = 'waitlisted';
 CREATE TRIGGER change_invitation_insert AFTER INSERT ON invitation BEGIN

@@ -236,10 +236,13 @@ fn target_by_uid(
     };
     Ok(tx
         .prepare_cached(
+            // The session by its UID and the member by their address, each by its index, then
+            // their invitation by (workshop, member): never a scan of the workshop's invitations
+            // (CROSS JOIN keeps SQLite to this order).
             "SELECT i.id, m.id, m.name, m.email_key, i.removed_at IS NOT NULL, s.workshop_id, s.id
              FROM session s
-             JOIN invitation i ON i.workshop_id = s.workshop_id
-             JOIN member m ON m.id = i.member_id
+             CROSS JOIN member m
+             CROSS JOIN invitation i ON i.workshop_id = s.workshop_id AND i.member_id = m.id
              WHERE s.ical_uid = ?1 AND m.email_key = ?2",
         )?
         .query_row(params![uid, key], |r| {

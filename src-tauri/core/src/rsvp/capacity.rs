@@ -22,25 +22,28 @@ pub(super) enum Admission {
     Waitlisted,
 }
 
-/// The workshop's capacity and how many are going, apart from `invitation_id`.
-fn places(tx: &Transaction, invitation_id: &str) -> Result<(String, Option<u32>, u32)> {
-    Ok(tx.query_row(
-        "SELECT w.id, w.capacity,
-                (SELECT count(*) FROM invitation o
-                 WHERE o.workshop_id = w.id AND o.rsvp = 'accepted' AND o.removed_at IS NULL
-                   AND o.id != i.id)
-         FROM invitation i JOIN workshop w ON w.id = i.workshop_id WHERE i.id = ?1",
-        [invitation_id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?)
-}
-
-/// Whether `invitation_id` gets a place for its "going".
+/// Whether `invitation_id` gets a place for its "going": always without a capacity; else
+/// while fewer than the capacity are going (counted on the (workshop, rsvp) index).
 pub(super) fn admit(tx: &Transaction, invitation_id: &str) -> Result<Admission> {
-    let (_, capacity, going) = places(tx, invitation_id)?;
-    Ok(match capacity {
-        Some(capacity) if going >= capacity => Admission::Waitlisted,
-        _ => Admission::Going,
+    let (workshop_id, capacity): (String, Option<u32>) = tx
+        .prepare_cached(
+            "SELECT w.id, w.capacity FROM invitation i JOIN workshop w ON w.id = i.workshop_id
+             WHERE i.id = ?1",
+        )?
+        .query_row([invitation_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let Some(capacity) = capacity else {
+        return Ok(Admission::Going);
+    };
+    let going: u32 = tx
+        .prepare_cached(
+            "SELECT count(*) FROM invitation
+             WHERE workshop_id = ?1 AND rsvp = 'accepted' AND removed_at IS NULL AND id != ?2",
+        )?
+        .query_row(params![workshop_id, invitation_id], |r| r.get(0))?;
+    Ok(if going >= capacity {
+        Admission::Waitlisted
+    } else {
+        Admission::Going
     })
 }
 
