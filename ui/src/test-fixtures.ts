@@ -1,6 +1,6 @@
 // Records as the backend sends them, for the UI's unit tests: one place that knows every
 // field, so a test names only what it is about.
-import type { Member, Workshop } from './lib/ipc';
+import type { Guest, Member, Workshop } from './lib/ipc';
 
 export function aMember(fields: Partial<Member> = {}): Member {
   return {
@@ -57,6 +57,23 @@ export function aWorkshop(fields: Partial<Workshop> = {}): Workshop {
     icalSequence: 1,
     createdAt: '2026-11-26T10:00:00Z',
     updatedAt: '2026-11-26T10:00:00Z',
+    ...fields,
+  };
+}
+
+/** An invited member who has not answered yet. */
+export function aGuest(fields: Partial<Guest> = {}): Guest {
+  return {
+    invitationId: 'inv_1',
+    memberId: 'mem_1',
+    name: 'Ada Lovelace',
+    email: 'ada@example.org',
+    role: 'attendee',
+    rsvp: 'needsAction',
+    respondedAt: null,
+    source: null,
+    comment: null,
+    bounced: false,
     ...fields,
   };
 }

@@ -27,3 +27,15 @@ if (!HTMLDialogElement.prototype.showModal) {
     this.open = false;
   };
 }
+
+// jsdom's Blob has no arrayBuffer(); the webview's has (a dropped File is read with it).
+if (!Blob.prototype.arrayBuffer) {
+  Blob.prototype.arrayBuffer = function arrayBuffer(this: Blob) {
+    return new Promise<ArrayBuffer>((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result as ArrayBuffer);
+      reader.onerror = () => reject(reader.error);
+      reader.readAsArrayBuffer(this);
+    });
+  };
+}
