@@ -24,6 +24,7 @@ function editorProps(workshop: Workshop | null = null) {
     ondelete: vi.fn(),
     onexport: vi.fn(),
     oninvite: vi.fn(),
+    onguests: vi.fn(),
   };
 }
 
