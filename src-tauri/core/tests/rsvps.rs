@@ -364,10 +364,31 @@ fn a_reply_link_sets_the_answer_only_with_its_own_token_from_its_own_member() {
 #[test]
 fn a_delivery_failure_marks_the_address_and_no_more_mail_goes_to_it() {
     let w = world();
+    // Nothing has been sent in this world yet: Bob's two invitations wait, and must not go now.
     let report = w.apply("dsn_bounce.eml");
     assert_eq!(report.outcome, ReplyOutcome::Applied, "{report:?}");
     assert!(report.detail.contains("bob@example.org"), "{report:?}");
     assert!(report.detail.contains("5.1.1"), "{report:?}");
+    let waiting: Vec<(String, String)> = w
+        .ctx
+        .read(|c| {
+            let mut stmt = c.prepare("SELECT recipient, status FROM outbox ORDER BY recipient")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap();
+    for (to, status) in &waiting {
+        let expected = if to == "bob@example.org" {
+            "cancelled"
+        } else {
+            "queued"
+        };
+        assert_eq!(status, expected, "{to}");
+    }
+    assert!(
+        report.detail.contains("(2 waiting mails not sent)"),
+        "{report:?}"
+    );
     let list = w.ctx.read(|c| guest_list(c, &w.single, None)).unwrap();
     let bob = list
         .guests

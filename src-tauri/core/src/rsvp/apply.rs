@@ -547,6 +547,17 @@ fn bounce(
          WHERE id = ?1",
     )?
     .execute(params![member_id, now, reason])?;
+    // What still waits to go to that address stays unsent.
+    let held_back = tx
+        .prepare_cached(
+            "UPDATE outbox SET status = 'cancelled', last_error = ?3, updated_at = ?2
+             WHERE member_id = ?1 AND status IN ('queued', 'retry')",
+        )?
+        .execute(params![
+            member_id,
+            now,
+            "Not sent: mail to this address bounced."
+        ])?;
     // The invitation whose mail bounced, when the report quotes it and it is theirs.
     let invitation_id: Option<String> = match invitation {
         Some(id) => tx
@@ -562,7 +573,12 @@ fn bounce(
         outcome: ReplyOutcome::Applied,
         detail: format!(
             "mail to {name} <{key}> bounced ({reason}); no more mail goes to that address until \
-             it is changed"
+             it is changed{}",
+            if held_back > 0 {
+                format!(" ({held_back} waiting mails not sent)")
+            } else {
+                String::new()
+            }
         ),
         invitation_id,
         member_id: Some(member_id),
