@@ -3,6 +3,7 @@ import type { Guest, Occurrence } from './ipc';
 import {
   RSVP_WORDS,
   addedWords,
+  answeredAt,
   answeredWhen,
   cameWords,
   canPromote,
@@ -42,13 +43,16 @@ describe('the words of the guest list', () => {
     expect(sourceWords('something new')).toBe('');
   });
 
-  it('says when on the laptop’s clock, today and yesterday in words', () => {
+  it('says when on the laptop’s clock, as short as a mail program', () => {
     const now = new Date('2027-03-09T15:00:00Z');
-    expect(answeredWhen('2027-03-09T14:05:00Z', now, 'en-GB')).toBe('today, 14:05');
+    expect(answeredWhen('2027-03-09T14:05:00Z', now, 'en-GB')).toBe('14:05');
     expect(answeredWhen('2027-03-08T09:12:00Z', now, 'en-GB')).toBe('yesterday, 09:12');
-    expect(answeredWhen('2027-03-01T09:12:00Z', now, 'en-GB')).toBe('1 Mar, 09:12');
-    expect(answeredWhen('2026-12-30T09:12:00Z', now, 'en-GB')).toBe('30 Dec 2026, 09:12');
+    expect(answeredWhen('2027-03-01T09:12:00Z', now, 'en-GB')).toBe('1 Mar');
+    expect(answeredWhen('2026-12-30T09:12:00Z', now, 'en-GB')).toBe('30 Dec 2026');
     expect(answeredWhen('not a time', now, 'en-GB')).toBe('');
+    // The whole of it for the tooltip (the punctuation is ICU's).
+    expect(answeredAt('2027-03-01T09:12:00Z', 'en-GB')).toMatch(/^Monday.* 1 March 2027.*09:12$/);
+    expect(answeredAt(null)).toBe('');
   });
 
   it('puts how and when together, and says nothing before an answer', () => {
@@ -60,7 +64,7 @@ describe('the words of the guest list', () => {
         now,
         'en-GB',
       ),
-    ).toBe('by calendar reply · today, 14:05');
+    ).toBe('by calendar reply · 14:05');
   });
 });
 

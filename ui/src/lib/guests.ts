@@ -66,25 +66,33 @@ function sameDay(a: Date, b: Date): boolean {
   );
 }
 
-/** When an answer came, on the laptop's clock: "today, 14:05", "yesterday, 09:12",
- * "3 Mar, 14:05", or with the year when it is not this year's. */
+/** When an answer came, on the laptop's clock and as short as a mail program says it: the time
+ * today ("14:05"), "yesterday, 09:12", the day this year ("3 Mar"), else with the year. */
 export function answeredWhen(iso: string, now: Date, locale?: string): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return '';
   const time = at.toLocaleTimeString(locale, { timeStyle: 'short' });
-  if (sameDay(at, now)) return `today, ${time}`;
+  if (sameDay(at, now)) return time;
   const yesterday = new Date(now);
   yesterday.setDate(now.getDate() - 1);
   if (sameDay(at, yesterday)) return `yesterday, ${time}`;
-  const day = at.toLocaleDateString(locale, {
+  return at.toLocaleDateString(locale, {
     day: 'numeric',
     month: 'short',
     year: at.getFullYear() === now.getFullYear() ? undefined : 'numeric',
   });
-  return `${day}, ${time}`;
 }
 
-/** "by calendar reply · today, 14:05"; empty before any answer. */
+/** The whole instant, for a tooltip. */
+export function answeredAt(iso: string | null | undefined, locale?: string): string {
+  if (!iso) return '';
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime())
+    ? ''
+    : at.toLocaleString(locale, { dateStyle: 'full', timeStyle: 'short' });
+}
+
+/** "by calendar reply · 14:05"; empty before any answer. */
 export function cameWords(guest: Guest, now: Date, locale?: string): string {
   const how = sourceWords(guest.source);
   const when = guest.respondedAt ? answeredWhen(guest.respondedAt, now, locale) : '';
