@@ -1,11 +1,13 @@
 """End-to-end tests: the real app under Xvfb (see harness.py). Each test gets its own temp
 data folder; a failed test leaves screenshots of its windows in target/e2e-artifacts/."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from harness import ROOT, Launcher
+from harness import ROOT, Launcher, free_port
 
 ARTIFACTS = ROOT / "target" / "e2e-artifacts"
 
@@ -32,3 +34,22 @@ def launcher(tmp_path: Path, request):
 def launch(launcher):
     """Starts Guildhall on this test's data folder; call again after `close()` to reopen."""
     return launcher.launch
+
+
+@pytest.fixture
+def smtp(tmp_path: Path):
+    """A real SMTP server on 127.0.0.1 (tests/servers/smtp_server.py): (port, the folder where
+    each mail it takes is kept as N.eml)."""
+    out = tmp_path / "smtp"
+    out.mkdir()
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests/servers/smtp_server.py"), "--port", str(port), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    line = proc.stdout.readline()
+    assert line.startswith("READY"), line
+    yield port, out
+    proc.terminate()
+    proc.wait(timeout=10)

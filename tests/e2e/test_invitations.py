@@ -6,33 +6,16 @@ import email
 import email.policy
 import os
 import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
-
-from harness import ROOT, Guildhall, free_port
+from harness import ROOT, Guildhall
 
 CLI = os.environ.get("GUILDHALL_CLI", str(ROOT / "target/debug/guildhall"))
 SHOTS = ROOT / "target" / "e2e-artifacts" / "layout"
 
 
-@pytest.fixture
-def smtp(tmp_path: Path):
-    out = tmp_path / "smtp"
-    out.mkdir()
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests/servers/smtp_server.py"), "--port", str(port), "--out", str(out)],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    line = proc.stdout.readline()
-    assert line.startswith("READY"), line
-    yield port, out
-    proc.terminate()
-    proc.wait(timeout=10)
+# `smtp` (a real SMTP server on 127.0.0.1 that keeps each mail as a file) is in conftest.py.
 
 
 def mails(out: Path) -> list[email.message.EmailMessage]:

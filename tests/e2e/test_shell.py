@@ -30,6 +30,8 @@ MUST_BE_SHOWN = {
     "workshop": ["save-workshop", "close-workshop"],
     # A workshop's invitations (a dialog over the editor): sending and closing stay in view.
     "invitations": ["send-invitations", "close-invitations"],
+    # A workshop's guest list (a dialog over the editor): its tools and Close stay in view.
+    "guests": ["add-guest", "export-guests", "close-guests"],
     "mail": ["nav-mail", "smtp-host", "save-mail", "test-mail"],
 }
 
@@ -101,6 +103,16 @@ def test_both_screens_hold_from_900_to_1600_px(launch):
             problems.append(f"invitations at {width}px: {p}")
         app.click('[data-testid="close-invitations"]')
         app.wait(lambda _: len(app.all("dialog[open]")) == 1)
+
+        if width in (900, 1600):
+            app.click('[data-testid="guests-workshop"]')
+            app.find('[data-testid="guest-list"] [data-testid="guest-counts"]')
+            time.sleep(1)
+            app.driver.save_screenshot(str(SHOTS / f"guests-{width}.png"))
+            for p in app.driver.execute_script(LAYOUT_PROBLEMS, MUST_BE_SHOWN["guests"]):
+                problems.append(f"guest list at {width}px: {p}")
+            app.click('[data-testid="close-guests"]')
+            app.wait(lambda _: len(app.all("dialog[open]")) == 1)
         app.click('[data-testid="close-workshop"]')
         app.wait(lambda _: not app.all("dialog[open]"))
 
