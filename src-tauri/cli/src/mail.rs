@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use guildhall_core::inbox::{self, InboxSettings};
 use guildhall_core::invitations::{self, compose, Audience, Combine, LeftOut, Queued};
 use guildhall_core::outbox::deliver::{self, SendLock};
 use guildhall_core::outbox::mailer::DeliveryError;
@@ -12,13 +13,34 @@ use guildhall_core::outbox::{self, MailSelection, MailStatus};
 use guildhall_core::services::outbox::MailerSource;
 use guildhall_core::settings::{self, MailSettings, Security};
 use guildhall_core::{Context, CoreError};
-use guildhall_mail::{smtp_account, Mailers};
+use guildhall_mail::{imap_account, smtp_account, Mailers};
 
 use crate::args::{LevelArg, Outbox, RoleArg, SecurityArg, Settings};
 use crate::show::{level_of, printable, role_of};
 
 fn setup_error(e: DeliveryError) -> CoreError {
     CoreError::invalid("mailSettings", e.message().to_owned())
+}
+
+/// Saves the inbox settings (and the password in the keychain when given on stdin).
+pub fn save_imap(
+    ctx: &Context,
+    settings: InboxSettings,
+    password_stdin: bool,
+) -> Result<ExitCode, CoreError> {
+    let saved = ctx.write(|tx| inbox::save(tx, &settings, ctx.clock.now()))?;
+    if password_stdin {
+        keep_password_from_stdin(&imap_account(&saved))?;
+    }
+    println!(
+        "answers are read from {} at {}:{} ({}) as {}",
+        printable(&saved.folder),
+        saved.host,
+        saved.port,
+        saved.security.as_str(),
+        printable(&saved.user)
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Reads a password from standard input (one line; its line end dropped) and saves it in the
@@ -121,7 +143,7 @@ pub fn settings(ctx: &Context, command: Settings) -> Result<ExitCode, CoreError>
             user,
             folder,
             password_stdin,
-        } => crate::replies::save_imap(
+        } => save_imap(
             ctx,
             guildhall_core::inbox::InboxSettings {
                 host,

@@ -1,12 +1,13 @@
-//! The answers: replies read from files (`import replies`) and the guest list (`guests`).
+//! The answers: replies read from files (`import replies`, `import confirm`), the inbox
+//! (`inbox check`) and the guest list (`guests`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use guildhall_core::inbox::{self, InboxSettings};
+use guildhall_core::inbox;
 use guildhall_core::rsvp::{self, ReplyOutcome};
 use guildhall_core::{Context, CoreError};
-use guildhall_mail::{imap_account, Mailers};
+use guildhall_mail::Mailers;
 
 use crate::args::GuestFormat;
 use crate::show::printable;
@@ -43,27 +44,6 @@ pub fn import_replies(ctx: &Context, files: &[PathBuf]) -> Result<ExitCode, Core
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// Saves the inbox settings (and the password in the keychain when given on stdin).
-pub fn save_imap(
-    ctx: &Context,
-    settings: InboxSettings,
-    password_stdin: bool,
-) -> Result<ExitCode, CoreError> {
-    let saved = ctx.write(|tx| inbox::save(tx, &settings, ctx.clock.now()))?;
-    if password_stdin {
-        crate::mail::keep_password_from_stdin(&imap_account(&saved))?;
-    }
-    println!(
-        "answers are read from {} at {}:{} ({}) as {}",
-        printable(&saved.folder),
-        saved.host,
-        saved.port,
-        saved.security.as_str(),
-        printable(&saved.user)
-    );
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Reads the inbox once and prints what it did.
