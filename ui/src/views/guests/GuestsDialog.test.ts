@@ -6,6 +6,7 @@ import userEvent from '@testing-library/user-event';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Guest, GuestList } from '../../lib/ipc';
+import { deliver } from '../../lib/live';
 import { aGuest, aWorkshop } from '../../test-fixtures';
 import GuestsDialog from './GuestsDialog.svelte';
 
@@ -187,6 +188,24 @@ describe('GuestsDialog', () => {
     expect(results.textContent).toContain('Grace Hopper: going');
     expect(results.textContent).toContain('photo.png');
     expect(results.textContent).toContain('not read');
+  });
+
+  it('follows answers that arrive elsewhere (the inbox, the CLI), and stops when closed', async () => {
+    let guests = three;
+    const calls = backend(() => aList(guests));
+    const view = render(GuestsDialog, { props: { workshop: aWorkshop(), onclose: vi.fn() } });
+    await vi.waitFor(() => expect(screen.getAllByTestId('guest-row')).toHaveLength(3));
+    guests = three.map((g) => (g.invitationId === 'i2' ? { ...g, rsvp: 'tentative' } : g));
+    deliver({ kind: 'dataChanged', domains: ['invitations'] });
+    await vi.waitFor(() =>
+      expect(screen.getAllByTestId('guest-answer')[1].textContent).toBe('maybe'),
+    );
+    const asked = calls.filter((c) => c.cmd === 'guest_list').length;
+    deliver({ kind: 'dataChanged', domains: ['outbox'] });
+    view.unmount();
+    deliver({ kind: 'dataChanged', domains: ['invitations'] });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls.filter((c) => c.cmd === 'guest_list').length).toBe(asked);
   });
 
   it('says what to do when nobody is invited', async () => {
