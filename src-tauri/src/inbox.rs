@@ -109,7 +109,7 @@ impl InboxChecker {
         let report = match self.mailers.inbox_password(&settings) {
             Ok(password) => guildhall_mail::imap::check(&self.ctx, &settings, &password),
             Err(why) => InboxReport {
-                problem: Some(why),
+                problem: Some(why.to_string()),
                 ..Default::default()
             },
         };

@@ -1,11 +1,9 @@
-//! The mail commands: SMTP settings, invitations, updates, cancellations, and the outbox.
+//! The mail commands: SMTP and IMAP settings, invitations, updates, cancellations, the outbox.
 
-use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use guildhall_core::inbox::{self, InboxSettings};
 use guildhall_core::invitations::{self, compose, Audience, Combine, LeftOut, Queued};
 use guildhall_core::outbox::deliver::{self, SendLock};
 use guildhall_core::outbox::mailer::DeliveryError;
@@ -13,53 +11,13 @@ use guildhall_core::outbox::{self, MailSelection, MailStatus};
 use guildhall_core::services::outbox::MailerSource;
 use guildhall_core::settings::{self, MailSettings, Security};
 use guildhall_core::{Context, CoreError};
-use guildhall_mail::{imap_account, smtp_account, Mailers};
+use guildhall_mail::{smtp_account, Mailers};
 
 use crate::args::{LevelArg, Outbox, RoleArg, SecurityArg, Settings};
 use crate::show::{level_of, printable, role_of};
 
 fn setup_error(e: DeliveryError) -> CoreError {
     CoreError::invalid("mailSettings", e.message().to_owned())
-}
-
-/// Saves the inbox settings (and the password in the keychain when given on stdin).
-pub fn save_imap(
-    ctx: &Context,
-    settings: InboxSettings,
-    password_stdin: bool,
-) -> Result<ExitCode, CoreError> {
-    let saved = ctx.write(|tx| inbox::save(tx, &settings, ctx.clock.now()))?;
-    if password_stdin {
-        keep_password_from_stdin(&imap_account(&saved))?;
-    }
-    println!(
-        "answers are read from {} at {}:{} ({}) as {}",
-        printable(&saved.folder),
-        saved.host,
-        saved.port,
-        saved.security.as_str(),
-        printable(&saved.user)
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Reads a password from standard input (one line; its line end dropped) and saves it in the
-/// keychain under `account`.
-pub fn keep_password_from_stdin(account: &str) -> Result<(), CoreError> {
-    let mut password = String::new();
-    std::io::stdin()
-        .read_to_string(&mut password)
-        .map_err(|source| CoreError::Io {
-            context: "could not read the password from standard input".into(),
-            source,
-        })?;
-    let password = password.trim_end_matches(['\r', '\n']);
-    Mailers::new()
-        .keychain()
-        .set(account, password)
-        .map_err(|e| CoreError::invalid("password", e.to_string()))?;
-    eprintln!("guildhall: the password is in the keychain");
-    Ok(())
 }
 
 /// `Name <address>` or `address`.
@@ -100,7 +58,7 @@ pub fn settings(ctx: &Context, command: Settings) -> Result<ExitCode, CoreError>
             };
             let saved = ctx.write(|tx| settings::save_mail(tx, &input, ctx.clock.now()))?;
             if password_stdin {
-                keep_password_from_stdin(&smtp_account(&saved))?;
+                crate::secrets::keep_password_from_stdin(&smtp_account(&saved))?;
             }
             println!(
                 "mail leaves through {}:{} ({}) from {}",
@@ -143,7 +101,7 @@ pub fn settings(ctx: &Context, command: Settings) -> Result<ExitCode, CoreError>
             user,
             folder,
             password_stdin,
-        } => save_imap(
+        } => crate::secrets::save_imap(
             ctx,
             guildhall_core::inbox::InboxSettings {
                 host,

@@ -7,6 +7,7 @@ mod args;
 mod mail;
 mod replies;
 mod run;
+mod secrets;
 mod show;
 
 use std::process::ExitCode;

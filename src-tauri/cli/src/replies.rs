@@ -54,9 +54,7 @@ pub fn check_inbox(ctx: &Context) -> Result<ExitCode, CoreError> {
             "Set up the inbox first: guildhall settings imap --host H --port P --security tls --user U",
         )
     })?;
-    let password = Mailers::new()
-        .inbox_password(&settings)
-        .map_err(|why| CoreError::invalid("password", why))?;
+    let password = Mailers::new().inbox_password(&settings)?;
     let report = guildhall_mail::imap::check(ctx, &settings, &password);
     println!(
         "read {}: applied {}, held {}, unmatched {}, left alone {}",

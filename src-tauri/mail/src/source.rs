@@ -89,19 +89,20 @@ impl Mailers {
     pub fn inbox_password(
         &self,
         settings: &guildhall_core::inbox::InboxSettings,
-    ) -> Result<String, String> {
+    ) -> Result<String, guildhall_core::CoreError> {
+        let missing = |why: String| guildhall_core::CoreError::invalid("password", why);
         if let Ok(password) = std::env::var(IMAP_PASSWORD_VARIABLE) {
             return Ok(password);
         }
         let account = crate::secrets::imap_account(settings);
         match self.keychain.get(&account) {
             Ok(Some(password)) => Ok(password),
-            Ok(None) => Err(format!(
+            Ok(None) => Err(missing(format!(
                 "No password is saved for {account}. Enter it in Settings → Inbox (or set \
                  {IMAP_PASSWORD_VARIABLE} for the command line)."
-            )),
-            Err(KeychainError::Unavailable(why)) | Err(KeychainError::Failed(why)) => Err(format!(
-                "{why} (For the command line, set {IMAP_PASSWORD_VARIABLE}.)"
+            ))),
+            Err(KeychainError::Unavailable(why)) | Err(KeychainError::Failed(why)) => Err(missing(
+                format!("{why} (For the command line, set {IMAP_PASSWORD_VARIABLE}.)"),
             )),
         }
     }

@@ -40,7 +40,8 @@ pub fn inbox_setup(state: State<'_, AppState>) -> Result<InboxSetup, CommandErro
     })?;
     let password_problem = settings
         .as_ref()
-        .and_then(|s| services.mailers().inbox_password(s).err());
+        .and_then(|s| services.mailers().inbox_password(s).err())
+        .map(|e| e.to_string());
     Ok(InboxSetup {
         settings,
         password_problem,

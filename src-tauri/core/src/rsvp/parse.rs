@@ -148,7 +148,7 @@ pub fn ics(raw: &[u8]) -> Parsed {
         fingerprint: fingerprint_of(raw),
         sender: None,
         subject: String::new(),
-        incoming: calendar(raw).unwrap_or_else(|why| Incoming::Other { why }),
+        incoming: calendar(raw),
     }
 }
 
@@ -317,15 +317,15 @@ fn calendar_parts(mail: &ParsedMail<'_>) -> Incoming {
             }
         };
         match calendar(&body) {
-            Ok(Incoming::Calendar(found)) => {
+            Incoming::Calendar(found) => {
                 for answer in found {
                     if !answers.contains(&answer) {
                         answers.push(answer);
                     }
                 }
             }
-            Ok(_) => {}
-            Err(why) => problem = Some(why),
+            Incoming::Other { why } => problem = Some(why),
+            _ => {}
         }
     }
     if answers.is_empty() {
@@ -347,16 +347,23 @@ fn collect<'a>(part: &'a ParsedMail<'a>, out: &mut Vec<&'a ParsedMail<'a>>) {
 }
 
 /// A calendar's REPLY answers: each VEVENT's one ATTENDEE with an answer. A calendar with
-/// another METHOD answers nothing; one that cannot be read says why.
-fn calendar(bytes: &[u8]) -> Result<Incoming, String> {
-    let itip = read_itip(bytes).map_err(|e| format!("its calendar cannot be read: {e}"))?;
+/// another METHOD, or one that cannot be read, is `Other` with why.
+fn calendar(bytes: &[u8]) -> Incoming {
+    let itip = match read_itip(bytes) {
+        Ok(itip) => itip,
+        Err(e) => {
+            return Incoming::Other {
+                why: format!("its calendar cannot be read: {e}"),
+            }
+        }
+    };
     if itip.method.as_deref() != Some("REPLY") {
-        return Ok(Incoming::Other {
+        return Incoming::Other {
             why: format!(
                 "its calendar is {}, not a reply",
                 itip.method.as_deref().unwrap_or("without a METHOD")
             ),
-        });
+        };
     }
     let mut answers = Vec::new();
     for event in itip.events {
@@ -379,11 +386,11 @@ fn calendar(bytes: &[u8]) -> Result<Incoming, String> {
         });
     }
     if answers.is_empty() {
-        return Ok(Incoming::Other {
+        return Incoming::Other {
             why: "its reply names no one attendee with an answer".into(),
-        });
+        };
     }
-    Ok(Incoming::Calendar(answers))
+    Incoming::Calendar(answers)
 }
 
 #[cfg(test)]
