@@ -2,6 +2,7 @@
 127.0.0.1, in the foreground, with a configuration of its own and one user.
 
     python tests/servers/imap_server.py --port 0 --user USER --password PASSWORD [--dir DIR]
+        [--tls-cert CERT --tls-key KEY [--implicit-tls]] [--append MAIL ...]
 
 Prints `READY <port>` on stdout once a LOGIN works; stops Dovecot cleanly on SIGTERM or SIGINT.
 DIR (a temporary folder when not given, removed after) receives dovecot.conf, dovecot.log and
@@ -11,7 +12,9 @@ dovecot.stderr. From Python, use the class instead:
     server.append(raw)             # -> its UID; server.messages() -> [(uid, flags, raw), ...]
     server.stop()
 
-Plaintext LOGIN and AUTHENTICATE PLAIN/LOGIN without TLS (ssl = no), maildir storage; Dovecot's
+Plaintext LOGIN and AUTHENTICATE PLAIN/LOGIN without TLS (ssl = no), maildir storage; or, given
+a certificate and its key (PEM files), TLS required: STARTTLS before any login, or TLS from the
+first byte (--implicit-tls, as on port 993); Dovecot's
 own capabilities (IDLE, UIDPLUS, MOVE, CONDSTORE, ...) and keywords (PERMANENTFLAGS has \\*). The
 hierarchy separator is "/". The Debian package's own service (port 143, /etc/dovecot) is not used
 and need not run: every path and the port are in our configuration.
@@ -39,6 +42,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -75,9 +79,7 @@ default_internal_user = {internal_user}
 default_internal_group = {internal_group}
 first_valid_uid = {uid}
 
-# LOGIN in the clear on 127.0.0.1: what the tests use.
-ssl = no
-disable_plaintext_auth = no
+{tls}
 auth_mechanisms = plain login
 
 # One user, password and home in one file (user:{{PLAIN.B64}}password:uid:gid::home).
@@ -103,16 +105,31 @@ service imap-login {{
   chroot =
   inet_listener imap {{
     address = {host}
-    port = {port}
+    port = {imap_port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = {host}
+    port = {imaps_port}
+    ssl = yes
   }}
 }}
 service anvil {{
   chroot =
 }}
 """
+
+
+# LOGIN in the clear on 127.0.0.1: what most tests use.
+PLAIN = """\
+ssl = no
+disable_plaintext_auth = no"""
+
+# TLS required (no login before it), with the test's own certificate.
+TLS = """\
+ssl = required
+disable_plaintext_auth = yes
+ssl_cert = <{cert}
+ssl_key = <{key}"""
 
 
 class Message(NamedTuple):
@@ -135,7 +152,11 @@ class ImapServer:
         user: str = "organizer@example.org",
         password: str = "organizer-password",
         port: int = 0,
+        tls: tuple[Path, Path] | None = None,
+        implicit_tls: bool = False,
     ):
+        """`tls`: (certificate, key) PEM files: TLS is required, by STARTTLS or (`implicit_tls`)
+        from the first byte."""
         if not os.access(DOVECOT, os.X_OK):
             raise RuntimeError(f"no {DOVECOT}: `make test-system-deps` installs dovecot-imapd")
         if not user or re.search(r"[\s:]", user):
@@ -144,6 +165,8 @@ class ImapServer:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.user = user
         self.password = password
+        self.tls = tuple(Path(p).resolve() for p in tls) if tls else None
+        self.implicit_tls = implicit_tls and self.tls is not None
         self.host = HOST
         self.config = self.folder / "dovecot.conf"
         self.log = self.folder / "dovecot.log"
@@ -206,7 +229,9 @@ class ImapServer:
         self.config.write_text(
             CONFIG.format(
                 host=HOST,
-                port=self.port,
+                imap_port=0 if self.implicit_tls else self.port,
+                imaps_port=self.port if self.implicit_tls else 0,
+                tls=TLS.format(cert=self.tls[0], key=self.tls[1]) if self.tls else PLAIN,
                 run=self.runtime / "run",
                 state=self.runtime / "state",
                 log=self.log,
@@ -243,7 +268,7 @@ class ImapServer:
                 status = self.process.returncode
                 raise RuntimeError(f"Dovecot exited with status {status}\n{self.logs()}")
             try:
-                with imaplib.IMAP4(HOST, self.port, timeout=5) as conn:
+                with self._open(timeout=5) as conn:
                     conn.login(self.user, self.password)
                 if self.process.poll() is None:
                     return True
@@ -323,12 +348,25 @@ class ImapServer:
 
     def connect(self) -> imaplib.IMAP4:
         """A new connection, logged in (`with server.connect() as imap:` logs out after)."""
-        conn = imaplib.IMAP4(HOST, self.port, timeout=30)
+        conn = self._open(timeout=30)
         try:
             conn.login(self.user, self.password)
         except BaseException:
             conn.shutdown()
             raise
+        return conn
+
+    def _open(self, timeout: float) -> imaplib.IMAP4:
+        """A connection, over TLS when the server requires it (its certificate is our own test
+        one: not verified here; the client under test is the one that must verify it)."""
+        if not self.tls:
+            return imaplib.IMAP4(HOST, self.port, timeout=timeout)
+        context = ssl.create_default_context(cafile=str(self.tls[0]))
+        context.check_hostname = False
+        if self.implicit_tls:
+            return imaplib.IMAP4_SSL(HOST, self.port, ssl_context=context, timeout=timeout)
+        conn = imaplib.IMAP4(HOST, self.port, timeout=timeout)
+        conn.starttls(ssl_context=context)
         return conn
 
     def create(self, mailbox: str) -> None:
@@ -416,13 +454,25 @@ def main() -> None:
     parser.add_argument("--user", default="organizer@example.org")
     parser.add_argument("--password", default="organizer-password")
     parser.add_argument("--dir", help="for dovecot.conf and the logs (default: a temporary folder)")
+    parser.add_argument("--tls-cert", help="PEM certificate: TLS required (STARTTLS)")
+    parser.add_argument("--tls-key", help="PEM key of --tls-cert")
+    parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte")
+    parser.add_argument("--append", nargs="*", default=[], help="mails put in INBOX before READY")
     args = parser.parse_args()
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
+    tls = (Path(args.tls_cert), Path(args.tls_key)) if args.tls_cert else None
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     with tempfile.TemporaryDirectory(prefix="guildhall-imap-cli-") as scratch:
-        with ImapServer(Path(args.dir or scratch), args.user, args.password, args.port) as server:
+        folder = Path(args.dir or scratch)
+        with ImapServer(
+            folder, args.user, args.password, args.port, tls=tls, implicit_tls=args.implicit_tls
+        ) as server:
+            for mail in args.append:
+                server.append(Path(mail).read_bytes())
             print(f"READY {server.port}", flush=True)
             while not stop.wait(1):
                 if server.process.poll() is not None:

@@ -215,8 +215,12 @@ pub fn cancel(ctx: &Context, workshop: &str) -> Result<ExitCode, CoreError> {
 }
 
 pub fn uninvite(ctx: &Context, workshop: &str, member: &str) -> Result<ExitCode, CoreError> {
-    let q = ctx.write(|tx| invitations::remove(tx, workshop, member, &ctx.clock))?;
+    let (q, promoted) =
+        ctx.write(|tx| guildhall_core::rsvp::uninvite(tx, workshop, member, &ctx.clock))?;
     print_queued("cancellation", &q);
+    if !promoted.is_empty() {
+        println!("{} given the place from the waitlist", promoted.len());
+    }
     Ok(ExitCode::SUCCESS)
 }
 

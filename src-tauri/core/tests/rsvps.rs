@@ -461,12 +461,15 @@ fn the_guest_list_csv_has_every_guest_with_formulas_neutralised() {
 mod capacity {
     use super::*;
     use guildhall_core::rsvp::Answer;
-    use guildhall_core::workshops::{SessionInput, WorkshopInput};
+    use guildhall_core::workshops::{Frequency, SeriesInput, SessionInput, WorkshopInput};
     use jiff::tz::TimeZone;
     use jiff::Timestamp;
 
-    /// A workshop of 10 places on 10 Nov 2027, 15 members invited; the clock is manual.
-    fn full_house() -> (tempfile::TempDir, Context, String, Vec<String>, Clock) {
+    /// A workshop of 10 places on 10 Nov 2027 (or a series from then), 15 members invited;
+    /// the clock is manual.
+    fn full_house_of(
+        series: Option<SeriesInput>,
+    ) -> (tempfile::TempDir, Context, String, Vec<String>, Clock) {
         let clock = Clock::manual(
             "2027-10-01T09:00:00Z".parse::<Timestamp>().unwrap(),
             TimeZone::UTC,
@@ -507,7 +510,7 @@ mod capacity {
                             start: "2027-11-10T18:00".into(),
                             end: "2027-11-10T20:00".into(),
                         }],
-                        series: None,
+                        series: series.clone(),
                     },
                     &ctx.clock,
                 )?;
@@ -527,6 +530,10 @@ mod capacity {
             })
             .unwrap();
         (dir, ctx, workshop, invitations, clock)
+    }
+
+    fn full_house() -> (tempfile::TempDir, Context, String, Vec<String>, Clock) {
+        full_house_of(None)
     }
 
     fn answer(ctx: &Context, clock: &Clock, invitation: &str, answer: Answer) {
@@ -607,7 +614,7 @@ mod capacity {
         assert_eq!(rsvps(&ctx, &workshop)[1], Rsvp::Declined);
 
         // The organizer promotes member 15 by hand, over capacity.
-        ctx.write(|tx| rsvp::promote(tx, &inv[14], clock.now()))
+        ctx.write(|tx| rsvp::promote(tx, &inv[14], None, clock.now()))
             .unwrap();
         let list = ctx.read(|c| guest_list(c, &workshop, None)).unwrap();
         assert_eq!((list.counts.going, list.counts.waitlisted), (11, 1));
@@ -642,5 +649,160 @@ mod capacity {
         let promotion = message("promotion");
         assert!(promotion.contains("Subject: A place for you: "));
         assert!(promotion.contains("text/calendar; charset=utf-8; method=REQUEST"));
+    }
+
+    /// Answers for one date (`YYYY-MM-DD`) of the series, as the organizer sets them.
+    fn answer_on(ctx: &Context, clock: &Clock, invitation: &str, answer: Answer, date: &str) {
+        clock.set(clock.now() + jiff::SignedDuration::from_mins(1));
+        let date = Some(date.parse().unwrap());
+        ctx.write(|tx| rsvp::answer_by_hand(tx, invitation, answer, date, clock.now()))
+            .unwrap();
+    }
+
+    fn rsvps_on(ctx: &Context, workshop: &str, date: &str) -> Vec<Rsvp> {
+        let date = Some(date.parse().unwrap());
+        ctx.read(|c| guest_list(c, workshop, date))
+            .unwrap()
+            .guests
+            .into_iter()
+            .map(|g| g.rsvp)
+            .collect()
+    }
+
+    #[test]
+    fn a_series_counts_its_places_per_date_and_fills_each_date_from_its_own_waitlist() {
+        // Three Wednesdays, 10, 17 and 24 Nov 2027, ten places each.
+        let (_dir, ctx, workshop, inv, clock) = full_house_of(Some(SeriesInput {
+            frequency: Frequency::Weekly,
+            interval: 1,
+            until: None,
+            count: Some(3),
+            rule: None,
+        }));
+        use Rsvp::{Accepted as In, Declined as Out, NeedsAction as Open, Waitlisted as Wait};
+        // Members 01-10 go to the whole series; 11 and 12 wait for it.
+        for id in &inv[..12] {
+            answer(&ctx, &clock, id, Answer::Accepted);
+        }
+        let whole = rsvps(&ctx, &workshop);
+        assert_eq!(
+            &whole[..12],
+            &[[In; 10].as_slice(), &[Wait; 2]].concat()[..]
+        );
+
+        // Member 03 cannot come on 17 Nov: that date's place goes to 11 (the first who
+        // waits), for that date only.
+        answer_on(&ctx, &clock, &inv[2], Answer::Declined, "2027-11-17");
+        let on17 = rsvps_on(&ctx, &workshop, "2027-11-17");
+        assert_eq!((on17[2], on17[10], on17[11]), (Out, In, Wait));
+        assert_eq!(rsvps_on(&ctx, &workshop, "2027-11-10")[10], Wait);
+        assert_eq!(
+            rsvps(&ctx, &workshop)[10],
+            Wait,
+            "still waiting for the series"
+        );
+
+        // Member 13 says going for 24 Nov alone, 14 for 17 Nov alone: both dates are full.
+        answer_on(&ctx, &clock, &inv[12], Answer::Accepted, "2027-11-24");
+        answer_on(&ctx, &clock, &inv[13], Answer::Accepted, "2027-11-17");
+        assert_eq!(rsvps_on(&ctx, &workshop, "2027-11-24")[12], Wait);
+        assert_eq!(rsvps_on(&ctx, &workshop, "2027-11-17")[13], Wait);
+        assert_eq!(
+            rsvps(&ctx, &workshop)[12],
+            Open,
+            "the series stays unanswered"
+        );
+
+        // Member 05 leaves the series: 11 gets the series' place; on 17 Nov (where 11 had
+        // one already) the place goes to 12, who waited longer than 14; 24 Nov stays full.
+        answer(&ctx, &clock, &inv[4], Answer::Declined);
+        let whole = rsvps(&ctx, &workshop);
+        assert_eq!((whole[10], whole[11]), (In, Wait));
+        let on17 = rsvps_on(&ctx, &workshop, "2027-11-17");
+        assert_eq!((on17[11], on17[13]), (In, Wait));
+        assert_eq!(rsvps_on(&ctx, &workshop, "2027-11-24")[12], Wait);
+        for date in ["2027-11-10", "2027-11-17", "2027-11-24"] {
+            let list = ctx
+                .read(|c| guest_list(c, &workshop, Some(date.parse().unwrap())))
+                .unwrap();
+            assert_eq!(list.counts.going, 10, "{date}");
+        }
+
+        // Everyone was mailed once for each wait and each place, in order.
+        let expected: Vec<(String, String)> = [
+            ("m11", "waitlist"),
+            ("m12", "waitlist"),
+            ("m11", "promotion"),
+            ("m13", "waitlist"),
+            ("m14", "waitlist"),
+            ("m11", "promotion"),
+            ("m12", "promotion"),
+        ]
+        .iter()
+        .map(|(m, k)| (format!("{m}@example.org"), (*k).to_owned()))
+        .collect();
+        let mut got = mails(&ctx);
+        got.sort_by_key(|(to, _)| to.clone());
+        let mut want = expected.clone();
+        want.sort_by_key(|(to, _)| to.clone());
+        assert_eq!(got, want);
+        // A date's mail names the date and carries no calendar (the series' stays as it was).
+        let dated: String = ctx
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT message FROM outbox WHERE kind = 'promotion' AND recipient = ?1",
+                    ["m12@example.org"],
+                    |r| r.get::<_, Vec<u8>>(0),
+                )?)
+            })
+            .map(|m| String::from_utf8(m).unwrap())
+            .unwrap();
+        let parsed = mailparse::parse_mail(dated.as_bytes()).unwrap();
+        let text = parsed.subparts[0].subparts[0].get_body().unwrap();
+        assert!(
+            text.starts_with(
+                "A place came free for you at Small room on Wednesday 17 November 2027, 18:00"
+            ),
+            "{text}"
+        );
+        assert!(!dated.contains("text/calendar"));
+
+        // Once 17 Nov has begun, its freed place stays free; the organizer can still give it.
+        clock.set("2027-11-17T17:30:00Z".parse().unwrap());
+        answer_on(&ctx, &clock, &inv[3], Answer::Declined, "2027-11-17");
+        assert_eq!(rsvps_on(&ctx, &workshop, "2027-11-17")[13], Wait);
+        let date = Some("2027-11-17".parse().unwrap());
+        ctx.write(|tx| rsvp::promote_by_hand(tx, &inv[13], date, clock.now()))
+            .unwrap();
+        assert_eq!(rsvps_on(&ctx, &workshop, "2027-11-17")[13], In);
+
+        // Someone who leaves the series stops waiting for its dates: never given one later.
+        answer(&ctx, &clock, &inv[12], Answer::Declined);
+        answer(&ctx, &clock, &inv[0], Answer::Declined);
+        assert_eq!(rsvps_on(&ctx, &workshop, "2027-11-24")[12], Out);
+    }
+
+    #[test]
+    fn uninviting_someone_going_gives_their_place_to_the_first_who_waits() {
+        let (_dir, ctx, workshop, inv, clock) = full_house();
+        for id in &inv[..12] {
+            answer(&ctx, &clock, id, Answer::Accepted);
+        }
+        let member: String = ctx
+            .read(|c| {
+                Ok(c.query_row(
+                    "SELECT member_id FROM invitation WHERE id = ?1",
+                    [&inv[0]],
+                    |r| r.get(0),
+                )?)
+            })
+            .unwrap();
+        let (_, promoted) = ctx
+            .write(|tx| rsvp::uninvite(tx, &workshop, &member, &clock))
+            .unwrap();
+        assert_eq!(promoted, vec![inv[10].clone()]);
+        let states = rsvps(&ctx, &workshop);
+        assert_eq!(states.len(), 14, "the uninvited are left out");
+        assert_eq!((states[9], states[10]), (Rsvp::Accepted, Rsvp::Waitlisted));
     }
 }

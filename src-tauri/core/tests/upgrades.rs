@@ -16,13 +16,14 @@ use guildhall_core::{Clock, Context, CoreError};
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
-const FILES: [&str; 6] = [
+const FILES: [&str; 7] = [
     include_str!("../../../migrations/0001_members.sql"),
     include_str!("../../../migrations/0002_members_at_scale.sql"),
     include_str!("../../../migrations/0003_workshops.sql"),
     include_str!("../../../migrations/0004_change_feed.sql"),
     include_str!("../../../migrations/0005_invitations.sql"),
     include_str!("../../../migrations/0006_rsvps.sql"),
+    include_str!("../../../migrations/0007_waitlist_per_date.sql"),
 ];
 
 /// A file as the release at `version` left it.
@@ -201,6 +202,30 @@ fn awkward_v5(conn: &Connection) {
     .unwrap();
 }
 
+fn awkward_v6(conn: &Connection) {
+    conn.execute_batch(
+        "INSERT INTO invitation (id, workshop_id, member_id, role, rsvp, responded_at,
+                                 response_source, rsvp_comment, waitlisted_at, reply_token,
+                                 created_at, updated_at)
+         VALUES ('inv_1', 'wks_1', 'mem_AAAA1', 'attendee', 'waitlisted',
+                 '2025-02-01T00:00:00Z', 'link', 'If there is room', '2025-02-01T00:00:00Z',
+                 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '2025-01-05T00:00:00Z',
+                 '2025-02-01T00:00:00Z'),
+                ('inv_2', 'wks_2', 'mem_AAAA1', 'attendee', 'declined', NULL, NULL, NULL,
+                 NULL, 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb', '2025-01-06T00:00:00Z',
+                 '2025-01-06T00:00:00Z');
+         INSERT INTO invitation_date (invitation_id, occurrence, rsvp, responded_at,
+                                      response_source, rsvp_comment)
+         VALUES ('inv_1', '2025-03-30T16:00:00Z', 'declined', '2025-02-02T00:00:00Z',
+                 'calendar', 'Away that week; \"sorry\"'),
+                ('inv_1', '2025-04-06T16:00:00Z', 'tentative', '2025-02-03T00:00:00Z',
+                 'link', NULL),
+                ('inv_2', '2025-03-30T16:00:00Z', 'accepted', '2025-02-04T00:00:00Z',
+                 'manual', '');",
+    )
+    .unwrap();
+}
+
 /// Every table's rows, each cell with its column's name.
 type Rows = BTreeMap<String, Vec<Vec<(String, Value)>>>;
 
@@ -281,6 +306,10 @@ fn a_database_of_every_earlier_version_opens_with_every_row_as_it_was() {
         if version == 5 {
             // What 0006 rebuilds: its invitations must come through whole.
             awkward_v5(&conn);
+        }
+        if version == 6 {
+            // What 0007 rebuilds: a series' dates answered apart.
+            awkward_v6(&conn);
         }
         let before = every_row(&conn);
         drop(conn);

@@ -47,38 +47,33 @@ pub fn guest_list(
         .snapshot(|c| rsvp::guest_list(c, &workshop_id, date))?)
 }
 
-/// The organizer sets an answer by hand (a "going" to a full workshop waits for a place).
+/// The organizer sets an answer by hand, for the whole workshop or (`date`, YYYY-MM-DD) for
+/// that date; a "going" to a full workshop or date waits for a place.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn set_guest_answer(
     state: State<'_, AppState>,
     invitation_id: String,
     answer: Answer,
+    date: Option<String>,
 ) -> Result<(), CommandError> {
+    let date = parse_date(date)?;
     let core = state.core()?;
-    core.write(|tx| {
-        rsvp::set_answer(
-            tx,
-            &invitation_id,
-            answer,
-            None,
-            None,
-            "manual",
-            core.clock.now(),
-        )
-    })?;
+    core.write(|tx| rsvp::answer_by_hand(tx, &invitation_id, answer, date, core.clock.now()))?;
     wake(&state)
 }
 
-/// Gives a place by hand, also over capacity.
+/// Gives a place by hand, also over capacity: for the whole workshop, or for `date`.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn promote_guest(
     state: State<'_, AppState>,
     invitation_id: String,
+    date: Option<String>,
 ) -> Result<(), CommandError> {
+    let date = parse_date(date)?;
     let core = state.core()?;
-    core.write(|tx| rsvp::promote(tx, &invitation_id, core.clock.now()))?;
+    core.write(|tx| rsvp::promote_by_hand(tx, &invitation_id, date, core.clock.now()))?;
     wake(&state)
 }
 

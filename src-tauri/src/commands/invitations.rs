@@ -126,7 +126,7 @@ pub fn cancel_and_notify(
     queued(&state, q)
 }
 
-/// Uninvites one person; a cancellation goes to them alone.
+/// Uninvites one person; a cancellation goes to them alone, and their place to whoever waits.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn uninvite(
@@ -135,6 +135,7 @@ pub fn uninvite(
     member_id: String,
 ) -> Result<Queued, CommandError> {
     let core = state.core()?;
-    let q = core.write(|tx| invitations::remove(tx, &workshop_id, &member_id, &core.clock))?;
+    let (q, _promoted) =
+        core.write(|tx| guildhall_core::rsvp::uninvite(tx, &workshop_id, &member_id, &core.clock))?;
     queued(&state, q)
 }

@@ -97,13 +97,16 @@ export const commands = {
 	sendWorkshopUpdate: (workshopId: string) => typedError<Queued, CommandError_Serialize>(__TAURI_INVOKE("send_workshop_update", { workshopId })),
 	/**  Cancels the workshop and sends the cancellation to everyone it was sent to. */
 	cancelAndNotify: (workshopId: string) => typedError<Queued, CommandError_Serialize>(__TAURI_INVOKE("cancel_and_notify", { workshopId })),
-	/**  Uninvites one person; a cancellation goes to them alone. */
+	/**  Uninvites one person; a cancellation goes to them alone, and their place to whoever waits. */
 	uninvite: (workshopId: string, memberId: string) => typedError<Queued, CommandError_Serialize>(__TAURI_INVOKE("uninvite", { workshopId, memberId })),
 	guestList: (workshopId: string, date: string | null) => typedError<GuestList_Serialize, CommandError_Serialize>(__TAURI_INVOKE("guest_list", { workshopId, date })),
-	/**  The organizer sets an answer by hand (a "going" to a full workshop waits for a place). */
-	setGuestAnswer: (invitationId: string, answer: Answer) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("set_guest_answer", { invitationId, answer })),
-	/**  Gives a place by hand, also over capacity. */
-	promoteGuest: (invitationId: string) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("promote_guest", { invitationId })),
+	/**
+	 *  The organizer sets an answer by hand, for the whole workshop or (`date`, YYYY-MM-DD) for
+	 *  that date; a "going" to a full workshop or date waits for a place.
+	 */
+	setGuestAnswer: (invitationId: string, answer: Answer, date: string | null) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("set_guest_answer", { invitationId, answer, date })),
+	/**  Gives a place by hand, also over capacity: for the whole workshop, or for `date`. */
+	promoteGuest: (invitationId: string, date: string | null) => typedError<null, CommandError_Serialize>(__TAURI_INVOKE("promote_guest", { invitationId, date })),
 	/**  Adds one member to the guest list: their invitation is queued. */
 	addGuest: (workshopId: string, memberId: string) => typedError<Queued, CommandError_Serialize>(__TAURI_INVOKE("add_guest", { workshopId, memberId })),
 	/**  Applies replies dropped onto the guest list, each file in its own transaction. */

@@ -214,9 +214,10 @@ export const api = {
   /** The guest list of a workshop, or of one of its dates (`YYYY-MM-DD` in its zone). */
   guestList: (workshopId: string, date: string | null) =>
     call(commands.guestList(workshopId, date)),
-  setGuestAnswer: (invitationId: string, answer: b.Answer) =>
-    call(commands.setGuestAnswer(invitationId, answer)),
-  promoteGuest: (invitationId: string) => call(commands.promoteGuest(invitationId)),
+  setGuestAnswer: (invitationId: string, answer: b.Answer, date: string | null) =>
+    call(commands.setGuestAnswer(invitationId, answer, date)),
+  promoteGuest: (invitationId: string, date: string | null) =>
+    call(commands.promoteGuest(invitationId, date)),
   addGuest: (workshopId: string, memberId: string) => call(commands.addGuest(workshopId, memberId)),
   importDroppedReplies: (files: b.DroppedFile[]) => call(commands.importDroppedReplies(files)),
   heldReplies: (workshopId: string) => call(commands.heldReplies(workshopId)),

@@ -68,6 +68,11 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../../../../migrations/0006_rsvps.sql"),
         fix_up: None,
     },
+    Migration {
+        name: "0007_waitlist_per_date",
+        sql: include_str!("../../../../migrations/0007_waitlist_per_date.sql"),
+        fix_up: None,
+    },
 ];
 
 /// The migrator's own record of what it applied, beside the domain tables.

@@ -52,6 +52,11 @@ pub enum Purpose {
     Waitlisted,
     /// A place came free: the calendar invitation, accepted.
     Promoted,
+    /// One date of a series is full (the date's original start, RECURRENCE-ID): "you wait
+    /// for a place on that date". No calendar part: the series' invitation stays as it is.
+    WaitlistedOn(Timestamp),
+    /// A place came free on one date of a series; no calendar part either.
+    PromotedOn(Timestamp),
 }
 
 impl Purpose {
@@ -61,24 +66,40 @@ impl Purpose {
             Purpose::Update => MailKind::Update,
             Purpose::Cancel => MailKind::Cancel,
             Purpose::Reminder => MailKind::Reminder,
-            Purpose::Waitlisted => MailKind::Waitlist,
-            Purpose::Promoted => MailKind::Promotion,
+            Purpose::Waitlisted | Purpose::WaitlistedOn(_) => MailKind::Waitlist,
+            Purpose::Promoted | Purpose::PromotedOn(_) => MailKind::Promotion,
         }
     }
 
     /// Whether the mail carries the calendar (text/calendar and invite.ics).
     pub fn has_calendar(self) -> bool {
-        self != Purpose::Waitlisted
+        !matches!(
+            self,
+            Purpose::Waitlisted | Purpose::WaitlistedOn(_) | Purpose::PromotedOn(_)
+        )
     }
 
     /// Whether it can happen again for the same invitation and sequence (joining the waitlist
     /// twice, promoted twice): its idempotency key then names its action too.
     pub fn repeats(self) -> bool {
-        matches!(self, Purpose::Waitlisted | Purpose::Promoted)
+        matches!(
+            self,
+            Purpose::Waitlisted
+                | Purpose::Promoted
+                | Purpose::WaitlistedOn(_)
+                | Purpose::PromotedOn(_)
+        )
     }
 }
 
 /// "Tuesday 8 December 2026, 18:00–20:00 (Europe/Berlin)"; a series says how it repeats.
+/// One date of a series, `at` its original start: "Tuesday 3 March 2027, 18:30 (Europe/Berlin)".
+fn date_text(workshop: &Workshop, at: Timestamp) -> Result<String> {
+    let tz = zone(&workshop.time_zone)?;
+    let day = at.to_zoned(tz).strftime("%A %-d %B %Y, %H:%M").to_string();
+    Ok(format!("{day} ({})", workshop.time_zone))
+}
+
 pub fn when_text(workshop: &Workshop, session: &Session) -> Result<String> {
     let tz = zone(&workshop.time_zone)?;
     let start = parse_stamp(&session.start)?.to_zoned(tz.clone());
@@ -233,8 +254,8 @@ pub fn render(
         Purpose::Update => "Updated: ",
         Purpose::Cancel => "Cancelled: ",
         Purpose::Reminder => "Reminder: ",
-        Purpose::Waitlisted => "Waitlist: ",
-        Purpose::Promoted => "A place for you: ",
+        Purpose::Waitlisted | Purpose::WaitlistedOn(_) => "Waitlist: ",
+        Purpose::Promoted | Purpose::PromotedOn(_) => "A place for you: ",
     };
     subject = format!("{prefix}{subject}");
     if parts > 1 {
@@ -273,6 +294,19 @@ pub fn render(
             markdown_literal(&get("when")),
             markdown_literal(&get("where"))
         )),
+        Purpose::WaitlistedOn(at) => head.push(format!(
+            "**{} is full on {}.** You are on the waitlist for that date, first come, first \
+             served: if a place frees up, it is yours and you get a mail saying so. Your other \
+             dates stay as they are.",
+            markdown_literal(&workshop.title),
+            markdown_literal(&date_text(workshop, at)?)
+        )),
+        Purpose::PromotedOn(at) => head.push(format!(
+            "**A place came free for you** at {} on {}. If you cannot come after all, decline \
+             that date in your calendar or reply to this mail, and it goes to the next person.",
+            markdown_literal(&workshop.title),
+            markdown_literal(&date_text(workshop, at)?)
+        )),
         Purpose::Invitation => {}
     }
     if parts > 1 {
@@ -284,7 +318,10 @@ pub fn render(
     if to.role == InviteRole::Facilitator && purpose != Purpose::Cancel {
         head.push("You are **facilitating** this workshop.".to_owned());
     }
-    let no_body = matches!(purpose, Purpose::Cancel | Purpose::Waitlisted);
+    let no_body = matches!(
+        purpose,
+        Purpose::Cancel | Purpose::Waitlisted | Purpose::WaitlistedOn(_)
+    );
     let body_md = if no_body {
         String::new()
     } else {
@@ -300,7 +337,8 @@ pub fn render(
         .reply_to
         .as_deref()
         .unwrap_or(&settings.from_address);
-    let links: Vec<(&str, String)> = if no_body {
+    // A date's own mail has none: they answer for the whole series.
+    let links: Vec<(&str, String)> = if no_body || matches!(purpose, Purpose::PromotedOn(_)) {
         Vec::new()
     } else {
         links::LINKS

@@ -429,7 +429,9 @@ fn finish(
     Ok(step(ReplyOutcome::Applied, said))
 }
 
-/// Records an answer: the whole invitation's, or one date's.
+/// Records an answer: the whole invitation's, or one date's. A "going" that finds no place
+/// waits for one (the whole workshop's, or that date's); an answer that gives a place up
+/// hands it to whoever waits.
 pub fn set_answer(
     tx: &Transaction,
     invitation_id: &str,
@@ -441,7 +443,21 @@ pub fn set_answer(
 ) -> Result<()> {
     let at = now;
     let now = stamp(now);
+    let (workshop_id, was, series): (String, String, bool) = tx
+        .prepare_cached(
+            "SELECT i.workshop_id, i.rsvp, w.series_rule IS NOT NULL
+             FROM invitation i JOIN workshop w ON w.id = i.workshop_id WHERE i.id = ?1",
+        )?
+        .query_row([invitation_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     if let Some(occurrence) = occurrence {
+        let was_on = capacity::answer_on(tx, invitation_id, occurrence)?;
+        if series && answer == Answer::Accepted && was_on != "accepted" {
+            if let capacity::Admission::Waitlisted =
+                capacity::admit(tx, invitation_id, Some(occurrence))?
+            {
+                return capacity::waitlist_on(tx, invitation_id, occurrence, (source, comment), at);
+            }
+        }
         tx.prepare_cached(
             "INSERT INTO invitation_date (invitation_id, occurrence, rsvp, responded_at,
                  response_source, rsvp_comment)
@@ -449,7 +465,7 @@ pub fn set_answer(
              ON CONFLICT (invitation_id, occurrence) DO UPDATE SET rsvp = excluded.rsvp,
                  responded_at = excluded.responded_at,
                  response_source = excluded.response_source,
-                 rsvp_comment = excluded.rsvp_comment",
+                 rsvp_comment = excluded.rsvp_comment, waitlisted_at = NULL",
         )?
         .execute(params![
             invitation_id,
@@ -459,28 +475,22 @@ pub fn set_answer(
             source,
             comment
         ])?;
-        // A workshop of several sessions: its latest answer is the invitation's too. A
-        // series keeps its whole answer apart from the date's.
-        let is_series: bool = tx.query_row(
-            "SELECT w.series_rule IS NOT NULL FROM invitation i JOIN workshop w ON w.id = i.workshop_id
-             WHERE i.id = ?1",
-            [invitation_id],
-            |r| r.get(0),
-        )?;
-        if is_series {
+        // A series keeps its whole answer apart from the date's. A workshop of several
+        // sessions: its latest answer is the invitation's too.
+        if series {
+            if was_on == "accepted" && answer != Answer::Accepted {
+                capacity::fill_free_places(tx, &workshop_id, at)?;
+            }
             return Ok(());
         }
     }
-    let (workshop_id, was): (String, String) = tx
-        .prepare_cached("SELECT workshop_id, rsvp FROM invitation WHERE id = ?1")?
-        .query_row([invitation_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     if comment.is_some() {
         tx.prepare_cached("UPDATE invitation SET rsvp_comment = ?2 WHERE id = ?1")?
             .execute(params![invitation_id, comment])?;
     }
     let going_already = was == "accepted";
     if answer == Answer::Accepted && !going_already {
-        if let capacity::Admission::Waitlisted = capacity::admit(tx, invitation_id)? {
+        if let capacity::Admission::Waitlisted = capacity::admit(tx, invitation_id, None)? {
             return capacity::waitlist(tx, invitation_id, source, at);
         }
     }
@@ -490,6 +500,18 @@ pub fn set_answer(
          WHERE id = ?1",
     )?
     .execute(params![invitation_id, answer.as_str(), now, source])?;
+    if answer == Answer::Accepted {
+        if !going_already {
+            capacity::wait_where_full(tx, invitation_id, source, at)?;
+        }
+    } else {
+        // A new answer for the whole ends every wait for a date of it: someone who declined
+        // is never given a place by a later promotion run.
+        tx.prepare_cached(
+            "DELETE FROM invitation_date WHERE invitation_id = ?1 AND rsvp = 'waitlisted'",
+        )?
+        .execute([invitation_id])?;
+    }
     if going_already && answer != Answer::Accepted {
         // A place came free.
         capacity::fill_free_places(tx, &workshop_id, at)?;

@@ -2,7 +2,8 @@
 //! for a workshop as a whole or for one date of it (a date's own answer wins over the whole's).
 
 use jiff::civil::Date;
-use rusqlite::{params, Connection};
+use jiff::Timestamp;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use crate::error::{CoreError, Result};
@@ -51,34 +52,87 @@ pub struct GuestList {
     pub guests: Vec<Guest>,
 }
 
+/// The date of `workshop` on the day `date` (in its time zone): the key its own answers are
+/// kept under (the rule's instant, RECURRENCE-ID, or the session's start for a workshop of
+/// several sessions) and its start, UTC.
+pub fn date_of(workshop: &workshops::Workshop, date: Date) -> Result<(String, String)> {
+    let tz = zone(&workshop.time_zone)?;
+    let from = tz
+        .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
+        .map_err(|e| CoreError::invalid("date", e.to_string()))?;
+    let to = from + jiff::SignedDuration::from_hours(24);
+    let found = workshops::workshop_occurrences(workshop, from, to)?
+        .into_iter()
+        .find(|o| parse_stamp(&o.start).is_ok_and(|s| s >= from && s < to));
+    let Some(found) = found else {
+        return Err(CoreError::invalid(
+            "date",
+            format!("{} has no date on {date}.", workshop.title),
+        ));
+    };
+    Ok((
+        found.occurrence_at.clone().unwrap_or(found.start.clone()),
+        found.start,
+    ))
+}
+
+/// The key of `invitation_id`'s workshop's date on `date` (see [`date_of`]); `None` for none.
+fn invitation_date_key(
+    tx: &Transaction,
+    invitation_id: &str,
+    date: Option<Date>,
+) -> Result<Option<String>> {
+    let Some(date) = date else {
+        return Ok(None);
+    };
+    let workshop_id: String = tx
+        .query_row(
+            "SELECT workshop_id FROM invitation WHERE id = ?1",
+            [invitation_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| CoreError::not_found("invitation", invitation_id))?;
+    let workshop = workshops::get(tx, &workshop_id)?;
+    Ok(Some(date_of(&workshop, date)?.0))
+}
+
+/// The organizer sets an answer by hand: for the whole workshop, or for its date `date`.
+pub fn answer_by_hand(
+    tx: &Transaction,
+    invitation_id: &str,
+    answer: super::Answer,
+    date: Option<Date>,
+    now: Timestamp,
+) -> Result<()> {
+    let key = invitation_date_key(tx, invitation_id, date)?;
+    super::set_answer(
+        tx,
+        invitation_id,
+        answer,
+        key.as_deref(),
+        None,
+        "manual",
+        now,
+    )
+}
+
+/// The organizer gives a place by hand, also over capacity: for the whole workshop, or for
+/// its date `date` (a series).
+pub fn promote_by_hand(
+    tx: &Transaction,
+    invitation_id: &str,
+    date: Option<Date>,
+    now: Timestamp,
+) -> Result<()> {
+    let key = invitation_date_key(tx, invitation_id, date)?;
+    super::capacity::promote(tx, invitation_id, key.as_deref(), now)
+}
+
 /// The guest list of `workshop_id`, or of its date `date` (in the workshop's time zone).
 pub fn guest_list(conn: &Connection, workshop_id: &str, date: Option<Date>) -> Result<GuestList> {
     let workshop = workshops::get(conn, workshop_id)?;
-    let occurrence = match date {
-        None => None,
-        Some(date) => {
-            let tz = zone(&workshop.time_zone)?;
-            let from = tz
-                .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))
-                .map_err(|e| CoreError::invalid("date", e.to_string()))?;
-            let to = from + jiff::SignedDuration::from_hours(24);
-            let found = workshops::workshop_occurrences(&workshop, from, to)?
-                .into_iter()
-                .find(|o| parse_stamp(&o.start).is_ok_and(|s| s >= from && s < to));
-            let Some(found) = found else {
-                return Err(CoreError::invalid(
-                    "date",
-                    format!("{} has no date on {date}.", workshop.title),
-                ));
-            };
-            // Per-date answers are kept under the rule's instant (RECURRENCE-ID), or the
-            // session's start for a workshop of several sessions.
-            Some((
-                found.occurrence_at.clone().unwrap_or(found.start.clone()),
-                found.start,
-            ))
-        }
-    };
+    let occurrence = date.map(|date| date_of(&workshop, date)).transpose()?;
     let mut stmt = conn.prepare_cached(
         "SELECT i.id, m.id, m.name, m.email, i.role,
                 coalesce(d.rsvp, i.rsvp), coalesce(d.responded_at, i.responded_at),

@@ -130,6 +130,7 @@ describe('GuestsDialog', () => {
     expect(calls.find((c) => c.cmd === 'set_guest_answer')?.args).toEqual({
       invitationId: 'i2',
       answer: 'tentative',
+      date: null,
     });
     await vi.waitFor(() =>
       expect(screen.getAllByTestId('guest-answer')[1].textContent).toBe('maybe'),
