@@ -31,3 +31,50 @@ END;
 CREATE TRIGGER change_invitation_date_delete AFTER DELETE ON invitation_date BEGIN
     UPDATE change_counter SET version = version + 1 WHERE domain = 'invitations';
 END;
+
+-- The organizer may choose, per workshop, to confirm every answer that arrives by mail with a
+-- short mail back ("we have your answer"); off unless chosen. The outbox gains its kind,
+-- 'confirmation' (rebuilt for its CHECK as in 0006, with its indexes and triggers).
+ALTER TABLE invitation_mail ADD COLUMN confirm_answers INTEGER NOT NULL DEFAULT 0
+    CHECK (confirm_answers IN (0, 1));
+CREATE TABLE outbox_new (
+    id              TEXT PRIMARY KEY NOT NULL CHECK (id GLOB 'out_*'),
+    batch           TEXT NOT NULL,
+    kind            TEXT NOT NULL
+                    CHECK (kind IN ('invitation', 'update', 'cancel', 'reminder', 'test',
+                                    'waitlist', 'promotion', 'confirmation')),
+    workshop_id     TEXT REFERENCES workshop (id) ON DELETE SET NULL,
+    member_id       TEXT REFERENCES member (id) ON DELETE CASCADE,
+    sender          TEXT NOT NULL,
+    recipient       TEXT NOT NULL,
+    subject         TEXT NOT NULL,
+    message         BLOB NOT NULL,
+    message_id      TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    status          TEXT NOT NULL DEFAULT 'queued'
+                    CHECK (status IN ('queued', 'sending', 'retry', 'sent', 'failed', 'unknown',
+                                      'cancelled')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error      TEXT,
+    server_reply    TEXT,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    sent_at         TEXT
+) STRICT;
+INSERT INTO outbox_new SELECT * FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_new RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+CREATE INDEX outbox_batch ON outbox (batch, status);
+CREATE INDEX outbox_member ON outbox (member_id);
+CREATE INDEX outbox_workshop ON outbox (workshop_id);
+CREATE TRIGGER change_outbox_insert AFTER INSERT ON outbox BEGIN
+    UPDATE change_counter SET version = version + 1 WHERE domain = 'outbox';
+END;
+CREATE TRIGGER change_outbox_update AFTER UPDATE ON outbox BEGIN
+    UPDATE change_counter SET version = version + 1 WHERE domain = 'outbox';
+END;
+CREATE TRIGGER change_outbox_delete AFTER DELETE ON outbox BEGIN
+    UPDATE change_counter SET version = version + 1 WHERE domain = 'outbox';
+END;

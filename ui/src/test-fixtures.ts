@@ -22,6 +22,8 @@ export function aMember(fields: Partial<Member> = {}): Member {
     createdAt: '2026-01-01T00:00:00Z',
     updatedAt: '2026-01-01T00:00:00Z',
     archivedAt: null,
+    emailBouncedAt: null,
+    emailBounceReason: null,
     ...fields,
   };
 }

@@ -135,6 +135,7 @@ fn one_invitation_per_person_and_one_mail_per_session_in_the_same_transaction() 
                 subject: "Hi {nme}".into(),
                 body: String::new(),
                 remind_before_minutes: None,
+                confirm_answers: false,
             },
             ctx.clock.now(),
         )

@@ -250,6 +250,95 @@ fn one_date_of_a_series_is_answered_apart_also_in_a_windows_zone() {
     assert!(err.to_string().contains("no date on 2027-11-25"), "{err}");
 }
 
+/// The confirmation mails queued, (recipient, its text part).
+fn confirmations(w: &World) -> Vec<(String, String)> {
+    let rows: Vec<(String, Vec<u8>)> = w
+        .ctx
+        .read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT recipient, message FROM outbox WHERE kind = 'confirmation'
+                 ORDER BY created_at, recipient",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap();
+    rows.into_iter()
+        .map(|(to, raw)| {
+            let mail = mailparse::parse_mail(&raw).unwrap();
+            assert!(mail
+                .subparts
+                .iter()
+                .all(|p| p.ctype.mimetype != "text/calendar"));
+            let subject = mail
+                .headers
+                .iter()
+                .find(|h| h.get_key() == "Subject")
+                .unwrap();
+            assert!(
+                subject.get_value().starts_with("Your answer: "),
+                "{}",
+                subject.get_value()
+            );
+            let text = mail.subparts[0].subparts[0].get_body().unwrap();
+            (to, text)
+        })
+        .collect()
+}
+
+#[test]
+fn answers_are_confirmed_by_mail_only_when_the_organizer_chose_it() {
+    let w = world();
+    // By default nothing goes back.
+    w.apply("outlook_decline.eml");
+    assert!(confirmations(&w).is_empty());
+
+    // Chosen for the series: an answer by mail is confirmed, for its date; by hand it is not.
+    w.ctx
+        .write(|tx| {
+            let (mut mail, _) = invitations::mail(tx, &w.series)?;
+            mail.confirm_answers = true;
+            invitations::save_mail(tx, &w.series, &mail, w.ctx.clock.now())?;
+            Ok(())
+        })
+        .unwrap();
+    let bob = w.apply("thunderbird_decline_one_date.eml");
+    assert_eq!(bob.outcome, ReplyOutcome::Applied, "{bob:?}");
+    let sent = confirmations(&w);
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].0, "bob@example.org");
+    assert!(
+        sent[0].1.starts_with(
+            "We have your answer: can't come, for Rust evenings on Wednesday 17 November 2027"
+        ),
+        "{}",
+        sent[0].1
+    );
+    // Reading the same mail again confirms nothing again.
+    w.apply("thunderbird_decline_one_date.eml");
+    assert_eq!(confirmations(&w).len(), 1);
+    let ada = w.token(&w.series, "ada@example.org");
+    let invitation: String = w
+        .ctx
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT id FROM invitation WHERE reply_token = ?1",
+                [&ada],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let now = w.ctx.clock.now();
+    w.ctx
+        .write(|tx| rsvp::answer_by_hand(tx, &invitation, rsvp::Answer::Accepted, None, now))
+        .unwrap();
+    assert_eq!(
+        confirmations(&w).len(),
+        1,
+        "the organizer's own answers are not mailed"
+    );
+}
+
 #[test]
 fn a_reply_sent_by_someone_else_is_held_until_the_organizer_confirms_it() {
     let w = world();
@@ -396,6 +485,17 @@ fn a_delivery_failure_marks_the_address_and_no_more_mail_goes_to_it() {
         .find(|g| g.name == "Bob Builder")
         .unwrap();
     assert!(bob.bounced);
+    // The member editor shows it, with the server's reason.
+    let member = w.ctx.read(|c| members::get(c, &bob.member_id)).unwrap();
+    assert!(member.email_bounced_at.is_some());
+    assert!(
+        member
+            .email_bounce_reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("5.1.1"),
+        "{member:?}"
+    );
     // A new workshop's invitation leaves him out, and says why.
     let preview = w
         .ctx

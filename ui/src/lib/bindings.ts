@@ -819,6 +819,11 @@ export type InvitationMail_Deserialize = {
 	body: string,
 	/**  Minutes before each date; `None`: no reminder. */
 	remindBeforeMinutes?: number | null,
+	/**
+	 *  Whether an answer that arrives by mail (calendar reply, reply link) is confirmed with
+	 *  a short mail back; off unless the organizer chose it.
+	 */
+	confirmAnswers?: boolean,
 };
 
 /**
@@ -830,6 +835,11 @@ export type InvitationMail_Serialize = {
 	body: string,
 	/**  Minutes before each date; `None`: no reminder. */
 	remindBeforeMinutes: number | null,
+	/**
+	 *  Whether an answer that arrives by mail (calendar reply, reply link) is confirmed with
+	 *  a short mail back; off unless the organizer chose it.
+	 */
+	confirmAnswers: boolean,
 };
 
 /**  What a workshop's invitations look like now. */
@@ -930,7 +940,9 @@ export type MailKind = "invitation" | "update" | "cancel" | "reminder" | "test" 
 /**  The workshop is full: the member waits for a place. */
 "waitlist" | 
 /**  A place came free: the member has it, with the calendar invitation. */
-"promotion";
+"promotion" | 
+/**  "We have your answer", when the organizer chose to confirm answers. */
+"confirmation";
 
 /**  One rendered mail for the preview. */
 export type MailPreview = {
@@ -1173,6 +1185,12 @@ export type Member_Deserialize = {
 	createdAt: string,
 	updatedAt: string,
 	archivedAt?: string | null,
+	/**
+	 *  Mail to the address bounced (a delivery failure report): when, and the server's
+	 *  reason. Nothing goes to it until the address is changed.
+	 */
+	emailBouncedAt?: string | null,
+	emailBounceReason?: string | null,
 };
 
 /**  A member as stored. Timestamps are RFC 3339 in UTC; dates are `YYYY-MM-DD`. */
@@ -1197,6 +1215,12 @@ export type Member_Serialize = {
 	createdAt: string,
 	updatedAt: string,
 	archivedAt: string | null,
+	/**
+	 *  Mail to the address bounced (a delivery failure report): when, and the server's
+	 *  reason. Nothing goes to it until the address is changed.
+	 */
+	emailBouncedAt: string | null,
+	emailBounceReason: string | null,
 };
 
 /**  The organizer's pick per field; `None` means the default shown in the preview. */

@@ -31,6 +31,8 @@ const zoe: Member = {
   createdAt: '2025-03-01T10:00:00Z',
   updatedAt: '2025-03-01T10:00:00Z',
   archivedAt: null,
+  emailBouncedAt: null,
+  emailBounceReason: null,
 };
 
 describe('member form', () => {

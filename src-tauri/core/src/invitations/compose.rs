@@ -57,6 +57,9 @@ pub enum Purpose {
     WaitlistedOn(Timestamp),
     /// A place came free on one date of a series; no calendar part either.
     PromotedOn(Timestamp),
+    /// "We have your answer" (the organizer chose to confirm answers): the answer, and the
+    /// series date it was for. No calendar part, no reply links.
+    Confirmed(Rsvp, Option<Timestamp>),
 }
 
 impl Purpose {
@@ -68,6 +71,7 @@ impl Purpose {
             Purpose::Reminder => MailKind::Reminder,
             Purpose::Waitlisted | Purpose::WaitlistedOn(_) => MailKind::Waitlist,
             Purpose::Promoted | Purpose::PromotedOn(_) => MailKind::Promotion,
+            Purpose::Confirmed(..) => MailKind::Confirmation,
         }
     }
 
@@ -75,7 +79,10 @@ impl Purpose {
     pub fn has_calendar(self) -> bool {
         !matches!(
             self,
-            Purpose::Waitlisted | Purpose::WaitlistedOn(_) | Purpose::PromotedOn(_)
+            Purpose::Waitlisted
+                | Purpose::WaitlistedOn(_)
+                | Purpose::PromotedOn(_)
+                | Purpose::Confirmed(..)
         )
     }
 
@@ -88,6 +95,7 @@ impl Purpose {
                 | Purpose::Promoted
                 | Purpose::WaitlistedOn(_)
                 | Purpose::PromotedOn(_)
+                | Purpose::Confirmed(..)
         )
     }
 }
@@ -256,9 +264,10 @@ pub fn render(
         Purpose::Reminder => "Reminder: ",
         Purpose::Waitlisted | Purpose::WaitlistedOn(_) => "Waitlist: ",
         Purpose::Promoted | Purpose::PromotedOn(_) => "A place for you: ",
+        Purpose::Confirmed(..) => "Your answer: ",
     };
     subject = format!("{prefix}{subject}");
-    if parts > 1 {
+    if parts > 1 && purpose.has_calendar() {
         subject.push_str(&format!(" (part {} of {parts})", session_index + 1));
     }
 
@@ -307,9 +316,26 @@ pub fn render(
             markdown_literal(&workshop.title),
             markdown_literal(&date_text(workshop, at)?)
         )),
+        Purpose::Confirmed(answer, on) => {
+            let words = match answer {
+                Rsvp::Accepted => "going",
+                Rsvp::Tentative => "maybe",
+                Rsvp::Declined => "can't come",
+                Rsvp::NeedsAction | Rsvp::Waitlisted => "no answer yet",
+            };
+            let on = match on {
+                Some(at) => format!(" on {}", markdown_literal(&date_text(workshop, at)?)),
+                None => String::new(),
+            };
+            head.push(format!(
+                "**We have your answer: {words}**, for {}{on}. Thank you! If it changes, \
+                 answer again in your calendar or reply to this mail.",
+                markdown_literal(&workshop.title)
+            ));
+        }
         Purpose::Invitation => {}
     }
-    if parts > 1 {
+    if parts > 1 && purpose.has_calendar() {
         head.push(format!(
             "This mail is part {} of {parts}: one for each session, so each has its own place in your calendar.",
             session_index + 1
@@ -320,7 +346,7 @@ pub fn render(
     }
     let no_body = matches!(
         purpose,
-        Purpose::Cancel | Purpose::Waitlisted | Purpose::WaitlistedOn(_)
+        Purpose::Cancel | Purpose::Waitlisted | Purpose::WaitlistedOn(_) | Purpose::Confirmed(..)
     );
     let body_md = if no_body {
         String::new()

@@ -15,7 +15,7 @@ use crate::workshops;
 pub fn mail(conn: &Connection, workshop_id: &str) -> Result<(InvitationMail, bool)> {
     let saved = conn
         .query_row(
-            "SELECT subject, body, remind_before_minutes FROM invitation_mail
+            "SELECT subject, body, remind_before_minutes, confirm_answers FROM invitation_mail
              WHERE workshop_id = ?1",
             [workshop_id],
             |r| {
@@ -23,6 +23,7 @@ pub fn mail(conn: &Connection, workshop_id: &str) -> Result<(InvitationMail, boo
                     subject: r.get(0)?,
                     body: r.get(1)?,
                     remind_before_minutes: r.get(2)?,
+                    confirm_answers: r.get(3)?,
                 })
             },
         )
@@ -52,15 +53,16 @@ pub fn save_mail(
     }
     tx.execute(
         "INSERT INTO invitation_mail (workshop_id, subject, body, remind_before_minutes,
-             updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+             confirm_answers, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (workshop_id) DO UPDATE SET subject = ?2, body = ?3,
-             remind_before_minutes = ?4, updated_at = ?5",
+             remind_before_minutes = ?4, confirm_answers = ?5, updated_at = ?6",
         params![
             workshop_id,
             mail.subject,
             mail.body,
             mail.remind_before_minutes,
+            mail.confirm_answers,
             stamp(now)
         ],
     )?;

@@ -18,7 +18,7 @@ pub mod reminders;
 pub mod store;
 pub mod template;
 
-pub use mail::{preview_mail, save_mail};
+pub use mail::{mail, preview_mail, save_mail};
 pub use model::{
     Audience, AudiencePreview, Combine, Invitation, InvitationMail, InvitationOverview, InviteRole,
     Invitee, LeftOut, LeftOutReason, MailPreview, Queued, Rsvp,

@@ -166,6 +166,10 @@ pub struct InvitationMail {
     pub body: String,
     /// Minutes before each date; `None`: no reminder.
     pub remind_before_minutes: Option<u32>,
+    /// Whether an answer that arrives by mail (calendar reply, reply link) is confirmed with
+    /// a short mail back; off unless the organizer chose it.
+    #[serde(default)]
+    pub confirm_answers: bool,
 }
 
 impl Default for InvitationMail {
@@ -178,6 +182,7 @@ impl Default for InvitationMail {
                    See you there,\n{organizer}"
                 .to_owned(),
             remind_before_minutes: Some(24 * 60),
+            confirm_answers: false,
         }
     }
 }

@@ -90,6 +90,10 @@ pub struct Member {
     pub created_at: String,
     pub updated_at: String,
     pub archived_at: Option<String>,
+    /// Mail to the address bounced (a delivery failure report): when, and the server's
+    /// reason. Nothing goes to it until the address is changed.
+    pub email_bounced_at: Option<String>,
+    pub email_bounce_reason: Option<String>,
 }
 
 /// What the editor sends: the fields a person types. Everything is validated and normalised by

@@ -15,7 +15,7 @@ use rusqlite::Connection;
 
 use super::index::{current_stamp, SearchIndex, Stamp};
 use super::model::{Member, MemberCounts, MemberList, MemberQuery, Role};
-use super::store::{member_from_row, MEMBER_COLUMNS};
+use super::store::{member_from_row, BOUNCE_COLUMNS, MEMBER_COLUMNS};
 use crate::error::Result;
 use crate::sql::{bad_value, in_snapshot};
 
@@ -115,11 +115,11 @@ fn load_page(conn: &Connection, rowids: &[i64]) -> Result<Vec<Member>> {
     const PAGE: &str = "json_each(?1) j CROSS JOIN member m ON m.rowid = j.value";
     let mut slots: Vec<Option<Member>> = vec![None; rowids.len()];
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {MEMBER_COLUMNS}, NULL, NULL, j.key FROM {PAGE}"
+        "SELECT {MEMBER_COLUMNS}, NULL, NULL, {BOUNCE_COLUMNS}, j.key FROM {PAGE}"
     ))?;
     let mut rows = stmt.query([&page])?;
     while let Some(row) = rows.next()? {
-        let slot = row.get::<_, u32>(18)? as usize;
+        let slot = row.get::<_, u32>(20)? as usize;
         if let Some(slot) = slots.get_mut(slot) {
             *slot = Some(member_from_row(row)?);
         }

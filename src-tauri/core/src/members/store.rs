@@ -13,7 +13,7 @@ use crate::sql::bad_value;
 use crate::text::{fold, fold_into};
 
 /// The columns of `member m` that [`member_from_row`] reads first (0 to 15); roles and tags
-/// (16, 17) follow.
+/// (16, 17) follow, then the bounce (18, 19: [`BOUNCE_COLUMNS`]).
 macro_rules! member_columns {
     () => {
         "m.id, m.name, m.email, m.phone, m.practice_level, m.email_consent, m.consent_on,
@@ -25,13 +25,15 @@ macro_rules! member_columns {
 /// For a page of many members, where reading roles and tags in bulk is cheaper than two
 /// subqueries per member (see `search`).
 pub(super) const MEMBER_COLUMNS: &str = member_columns!();
+pub(super) const BOUNCE_COLUMNS: &str = "m.email_bounced_at, m.email_bounce_reason";
 
 pub(crate) const SELECT_MEMBER: &str = concat!(
     "SELECT ",
     member_columns!(),
     ",
            (SELECT group_concat(role, ',') FROM member_role r WHERE r.member_id = m.id),
-           (SELECT group_concat(tag, char(31)) FROM member_tag t WHERE t.member_id = m.id)
+           (SELECT group_concat(tag, char(31)) FROM member_tag t WHERE t.member_id = m.id),
+           m.email_bounced_at, m.email_bounce_reason
     FROM member m"
 );
 
@@ -76,6 +78,8 @@ pub(crate) fn member_from_row(row: &Row<'_>) -> rusqlite::Result<Member> {
         created_at: row.get(13)?,
         updated_at: row.get(14)?,
         archived_at: row.get(15)?,
+        email_bounced_at: row.get(18)?,
+        email_bounce_reason: row.get(19)?,
     })
 }
 

@@ -28,6 +28,8 @@ pub enum MailKind {
     Waitlist,
     /// A place came free: the member has it, with the calendar invitation.
     Promotion,
+    /// "We have your answer", when the organizer chose to confirm answers.
+    Confirmation,
 }
 
 impl MailKind {
@@ -40,6 +42,7 @@ impl MailKind {
             MailKind::Test => "test",
             MailKind::Waitlist => "waitlist",
             MailKind::Promotion => "promotion",
+            MailKind::Confirmation => "confirmation",
         }
     }
 
@@ -52,6 +55,7 @@ impl MailKind {
             MailKind::Test,
             MailKind::Waitlist,
             MailKind::Promotion,
+            MailKind::Confirmation,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)

@@ -14,6 +14,8 @@ use serde::Serialize;
 use super::capacity;
 use super::parse::{Answer, CalendarAnswer, Incoming, Parsed};
 use crate::error::{CoreError, Result};
+use crate::invitations::compose::Purpose;
+use crate::invitations::{self, Rsvp};
 use crate::members::normalize_email;
 use crate::sql::bad_value;
 use crate::time::{parse_stamp, stamp, zone};
@@ -426,6 +428,7 @@ fn finish(
         source,
         now,
     )?;
+    confirm_by_mail(tx, &target.invitation_id, occurrence.as_deref(), now)?;
     Ok(step(ReplyOutcome::Applied, said))
 }
 
@@ -516,6 +519,41 @@ pub fn set_answer(
         // A place came free.
         capacity::fill_free_places(tx, &workshop_id, at)?;
     }
+    Ok(())
+}
+
+/// When the organizer chose to confirm answers (the workshop's mail settings), queues the
+/// "we have your answer" mail for an answer that arrived by mail. Nothing for someone who
+/// waits: the waitlist mail said so already.
+fn confirm_by_mail(
+    tx: &Transaction,
+    invitation_id: &str,
+    occurrence: Option<&str>,
+    now: Timestamp,
+) -> Result<()> {
+    let (chosen, series, whole): (bool, bool, String) = tx
+        .prepare_cached(
+            "SELECT coalesce(m.confirm_answers, 0), w.series_rule IS NOT NULL, i.rsvp
+             FROM invitation i JOIN workshop w ON w.id = i.workshop_id
+             LEFT JOIN invitation_mail m ON m.workshop_id = i.workshop_id
+             WHERE i.id = ?1",
+        )?
+        .query_row([invitation_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    if !chosen {
+        return Ok(());
+    }
+    let (state, on) = match occurrence {
+        Some(occurrence) if series => (
+            capacity::answer_on(tx, invitation_id, occurrence)?,
+            Some(parse_stamp(occurrence)?),
+        ),
+        _ => (whole, None),
+    };
+    let rsvp = Rsvp::parse(&state).ok_or_else(|| bad_value(2, "rsvp", &state))?;
+    if matches!(rsvp, Rsvp::Waitlisted | Rsvp::NeedsAction) {
+        return Ok(());
+    }
+    invitations::queue_one(tx, invitation_id, Purpose::Confirmed(rsvp, on), now)?;
     Ok(())
 }
 
@@ -647,6 +685,7 @@ pub fn confirm(tx: &Transaction, reply_id: &str, now: Timestamp) -> Result<Reply
         &held.kind,
         now,
     )?;
+    confirm_by_mail(tx, invitation_id, held.occurrence.as_deref(), now)?;
     tx.execute(
         "UPDATE inbound_reply SET outcome = 'applied', detail = detail || ' (confirmed by you)'
          WHERE id = ?1",

@@ -225,6 +225,8 @@ fn zoe() -> Member {
         created_at: "2024-11-05T10:00:00Z".into(),
         updated_at: "2025-06-01T08:00:00Z".into(),
         archived_at: Some("2025-07-01T09:30:00Z".into()),
+        email_bounced_at: None,
+        email_bounce_reason: None,
     }
 }
 

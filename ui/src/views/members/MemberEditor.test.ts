@@ -3,6 +3,7 @@ import { render, screen } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { aMember } from '../../test-fixtures';
 import MemberEditor from './MemberEditor.svelte';
 
 afterEach(() => clearMocks());
@@ -23,6 +24,35 @@ function renderEditor() {
 }
 
 describe('MemberEditor', () => {
+  it('says that the address bounced, with the reason as text, until it is changed', async () => {
+    mockIPC(() => undefined);
+    const member = aMember({
+      email: 'ada@example.org',
+      emailBouncedAt: '2027-03-02T10:00:00Z',
+      emailBounceReason: '<b>550 5.1.1</b> no such user',
+    });
+    render(MemberEditor, {
+      props: {
+        member,
+        onsaved: vi.fn(),
+        oncancel: vi.fn(),
+        onarchive: vi.fn(),
+        onrestore: vi.fn(),
+        ondelete: vi.fn(),
+        onopen: vi.fn(),
+        onmerge: vi.fn(),
+      },
+    });
+    const note = screen.getByTestId('member-bounced');
+    expect(note.textContent).toContain('bounced on 2027-03-02 (<b>550 5.1.1</b> no such user)');
+    expect(note.querySelector('b')).toBeNull();
+    const user = userEvent.setup();
+    const email = screen.getByLabelText('Email');
+    await user.clear(email);
+    await user.type(email, 'ada@example.net');
+    expect(screen.queryByTestId('member-bounced')).toBeNull();
+  });
+
   it('shows a duplicate email next to the email field and offers the existing member', async () => {
     const calls: unknown[] = [];
     mockIPC((cmd, args) => {

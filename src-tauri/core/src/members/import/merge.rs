@@ -105,6 +105,8 @@ mod tests {
             created_at: "2020-05-05T10:00:00Z".into(),
             updated_at: "2024-01-01T10:00:00Z".into(),
             archived_at: None,
+            email_bounced_at: None,
+            email_bounce_reason: None,
         }
     }
 
